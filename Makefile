@@ -1,0 +1,45 @@
+# 智导 — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install setup serve lint format kb-check clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/app.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if command -v uv >/dev/null 2>&1; then uv pip install --python $(PY) -q -r requirements/app.lock; \
+	 else $(PY) -m pip install -q -r requirements/app.lock; fi
+	@$(PY) -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment from the locked dependencies
+
+setup: install ## Migrate the database and import the bundled knowledge base
+	@$(PY) -m assistant setup
+
+run: setup ## Set up everything, start every process, print the URL
+	@scripts/run.sh
+
+test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests)
+	@scripts/ensure_test_deps.sh
+	@scripts/with_postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install ## ruff and mypy
+	@$(VENV)/bin/ruff check assistant actions channels tests
+	@$(VENV)/bin/mypy assistant
+
+format: install ## Format code and the KB files
+	@$(VENV)/bin/ruff format assistant actions channels tests
+	@$(PY) -m assistant kb format
+
+kb-check: install ## Validate guides_kb/
+	@$(PY) -m assistant kb check
+
+clean: ## Remove environments and local data
+	rm -rf $(VENV) data .pytest_cache

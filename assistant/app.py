@@ -1,0 +1,54 @@
+"""The FastAPI application: one process serving the API, the channels and the consoles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from assistant import __version__
+from assistant.api import api_router
+from assistant.config import Settings
+from assistant.db import make_engine
+from assistant.errors import install_handlers
+from assistant.kb.snapshot import KbCache
+from assistant.web.router import STATIC_DIR
+from assistant.web.router import router as web_router
+
+log = logging.getLogger("assistant")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="智导 · 政务服务智能导办 API",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.kb_cache = KbCache(engine)
+    install_handlers(app)
+    app.include_router(api_router())
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

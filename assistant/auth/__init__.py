@@ -1,0 +1,1 @@
+"""Accounts, roles and console sessions (editors, reviewers, greeters, hall staff)."""

@@ -1,0 +1,78 @@
+"""The one configuration object: environment variables with embedded defaults.
+
+Every setting can be given as ``ASSISTANT_<NAME>`` (``DATABASE_URL`` also works without the
+prefix, as most hosting platforms set it). Nothing else in the code reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSECURE_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_DATABASE_URL", "DATABASE_URL")
+    )
+    kb_dir: Path = PROJECT_ROOT / "guides_kb"
+    secret_key: str = INSECURE_SECRET
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+
+    # Accounts: demo accounts only from configuration, e.g. "editor:alice:secret,reviewer:bob:secret".
+    demo_accounts: str | None = None
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+
+    # Conversation (Rasa server in its own process).
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = Field(default=1.5, gt=0, le=30)
+
+    # Citizen-facing limits.
+    max_question_chars: int = Field(default=500, ge=10, le=5000)
+
+    # Waivers: shared-data provider ("local" store in the app database, or "http").
+    shared_data_provider: Literal["local", "http"] = "local"
+    shared_data_url: str | None = None
+    shared_data_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    # Bookings.
+    booking_horizon_working_days: int = Field(default=7, ge=1, le=60)
+    timezone: str = "Asia/Shanghai"
+
+    # WeChat Official Account.
+    wechat_token: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_reminder_template_id: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key == INSECURE_SECRET:
+            raise ValueError("ASSISTANT_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'assistant.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""The knowledge base: guides, situations, materials, themes, halls, and the editors' workflow."""

@@ -1,0 +1,5 @@
+"""Imports every table so that SQLModel's metadata is complete (for Alembic and tests)."""
+
+from assistant import audit  # noqa: F401
+from assistant.auth import models as auth_models  # noqa: F401
+from assistant.kb import models as kb_models  # noqa: F401

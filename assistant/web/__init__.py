@@ -1,0 +1,1 @@
+"""Pages and static assets: citizens' guide pages, the editors' console, previews."""
