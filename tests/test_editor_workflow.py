@@ -286,3 +286,22 @@ def test_guide_detail_lists_accepting_halls(client: TestClient) -> None:
     g = client.get("/api/v1/guides/租房提取住房公积金").json()
     assert [h["name"] for h in g["halls"]] == ["汕尾市民服务中心"]
     assert g["content"]["situations"] and g["content"]["materials"]
+
+
+def test_publish_is_seen_at_once_by_another_process_without_restart(
+    editor: TestClient,
+    reviewer: TestClient,
+    settings,
+    database_url: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.app import create_app
+    from assistant.db import make_engine
+
+    other_engine = make_engine(database_url)  # a second app process: its own engine and KB cache
+    other = TestClient(create_app(settings, engine=other_engine))
+    assert other.get("/api/v1/guides/出生登记").json()["content"]["phone"] == "0660-12345"
+    gid = other.get("/api/v1/guides/出生登记").json()["id"]
+    g = _save(editor, gid, _open(editor, gid), phone="0660-3000001")
+    _submit_and_publish(editor, reviewer, gid, g)
+    assert other.get("/api/v1/guides/出生登记").json()["content"]["phone"] == "0660-3000001"
+    other_engine.dispose()

@@ -125,8 +125,7 @@ def test_unknown_licence_code_and_hall_are_reported(kb_copy: Path) -> None:
     msgs = _messages(files.load_bundle(kb_copy)[1])
     assert (
         "guides/gongan/chusheng-dengji.yml [出生登记] materials[0].licence: "
-        "unknown licence type 'flying_licence'"
-        in msgs
+        "unknown licence type 'flying_licence'" in msgs
     )
     assert "guides/gongan/chusheng-dengji.yml [出生登记] halls: unknown hall '不存在的大厅'" in msgs
 
