@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from assistant.auth.router import router as auth_router
+from assistant.conversation.router import router as conversation_router
 from assistant.kb.editor_router import router as editor_router
 from assistant.kb.router import router as kb_router
 
@@ -15,4 +16,5 @@ def api_router() -> APIRouter:
     api.include_router(kb_router)
     api.include_router(editor_router)
     api.include_router(auth_router)
+    api.include_router(conversation_router)
     return api

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from assistant import __version__
 from assistant.api import api_router
 from assistant.config import Settings
+from assistant.conversation.chat import Conversation
+from assistant.conversation.router import webhook_router
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
@@ -29,6 +31,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.conversation.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -42,9 +45,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
+    app.state.conversation = Conversation(app.state)  # Rasa gateway + custom-action executor
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(webhook_router)  # Rasa's custom-action calls (POST /webhook)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)
