@@ -6,12 +6,14 @@ import typer
 
 from assistant.auth.cli import app as users_app
 from assistant.cli_support import context
+from assistant.conversation.cli import app as rasa_app
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
+app.add_typer(rasa_app, name="rasa")
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
