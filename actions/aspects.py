@@ -25,8 +25,12 @@ ASPECT_OF_INTENT = {
 
 
 def answer_materials(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide,
+    situation: str | None,
 ) -> list[EventType]:
     card = guide_card(g, situation, services.settings.base_url)
     dispatcher.utter_message(
@@ -39,23 +43,33 @@ def answer_materials(
 
 
 def answer_fee(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide,
+    situation: str | None,
 ) -> list[EventType]:
     fee = g.guide.fee
     if not fee.charged:
         dispatcher.utter_message(response="utter_fee_free", guide_name=g.name)
     else:
         dispatcher.utter_message(
-            response="utter_fee_charged", guide_name=g.name,
-            amount=fee.amount or "以窗口告知为准", basis=fee.basis or "",
+            response="utter_fee_charged",
+            guide_name=g.name,
+            amount=fee.amount or "以窗口告知为准",
+            basis=fee.basis or "",
         )
     return []
 
 
 def answer_duration(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide,
+    situation: str | None,
 ) -> list[EventType]:
     t = g.guide.time_limit
     note = t.note or ""
@@ -65,8 +79,11 @@ def answer_duration(
         promised = t.promised_days if t.promised_days is not None else t.statutory_days
         statutory = t.statutory_days if t.statutory_days is not None else promised
         dispatcher.utter_message(
-            response="utter_duration_days", guide_name=g.name, promised_days=promised,
-            statutory_days=statutory, note=note,
+            response="utter_duration_days",
+            guide_name=g.name,
+            promised_days=promised,
+            statutory_days=statutory,
+            note=note,
         )
     else:
         dispatcher.utter_message(response="utter_duration_unknown", guide_name=g.name, note=note)
@@ -86,12 +103,18 @@ _ONLINE_RESPONSE = {
 
 
 def answer_online(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide,
+    situation: str | None,
 ) -> list[EventType]:
     o = g.guide.online
     dispatcher.utter_message(
-        response=_ONLINE_RESPONSE[o.level], guide_name=g.name,
-        entry=o.entry or "广东政务服务网、粤省事小程序", note=o.note or "",
+        response=_ONLINE_RESPONSE[o.level],
+        guide_name=g.name,
+        entry=o.entry or "广东政务服务网、粤省事小程序",
+        note=o.note or "",
     )
     return []

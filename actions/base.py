@@ -50,17 +50,26 @@ def guide_events(finding: Finding) -> list[EventType]:
     """The slots that make ``finding`` the conversation's current guide (or theme)."""
     if finding.guide is not None:
         g = finding.guide
-        return [SlotSet("guide_id", str(g.id)), SlotSet("guide_name", g.name),
-                SlotSet("situation", finding.situation)]
+        return [
+            SlotSet("guide_id", str(g.id)),
+            SlotSet("guide_name", g.name),
+            SlotSet("situation", finding.situation),
+        ]
     if finding.theme is not None:
-        return [SlotSet("guide_id", None), SlotSet("guide_name", finding.theme.theme.name),
-                SlotSet("situation", None)]
+        return [
+            SlotSet("guide_id", None),
+            SlotSet("guide_name", finding.theme.theme.name),
+            SlotSet("situation", None),
+        ]
     return []
 
 
-def resolve(services: Services, kb: KbSnapshot, tracker: Tracker) -> Finding:
+def resolve(
+    services: Services, kb: KbSnapshot, tracker: Tracker, *, named: bool = False
+) -> Finding:
     """The guide this turn is about: a button's choice, else what the app's NLU makes of the
-    words. Aspect questions ("多少钱") name no guide: ``no_match`` then means "the current one"."""
+    words. With ``named``, words that name no service or life event ("多少钱", "现在排队多少人")
+    find nothing: the question is about the conversation's current guide."""
     service = entity(tracker, "service")
     if service:
         found = finder.by_name(kb, service, entity(tracker, "situation"))
@@ -69,7 +78,10 @@ def resolve(services: Services, kb: KbSnapshot, tracker: Tracker) -> Finding:
     text = user_text(tracker)
     if not text:
         return finder.Finding("no_match")
-    return finder.find(services.nlu, kb, text)
+    found = finder.find(services.nlu, kb, text)
+    if named and not found.named:
+        return finder.Finding("no_match")
+    return found
 
 
 def position(tracker: Tracker) -> tuple[float, float] | None:

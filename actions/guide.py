@@ -53,8 +53,9 @@ class ActionFindGuide(ServiceAction):
     def name(self) -> str:
         return "action_find_guide"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         kb = self.services.kb()
         pending = tracker.get_slot("aspect")
         found = resolve(self.services, kb, tracker)
@@ -66,20 +67,27 @@ class ActionFindGuide(ServiceAction):
             if found.guide is not None and pending == "waiver":
                 return events + [SlotSet("aspect", None), FollowupAction("waiver_form")]
             if found.guide is not None and pending in ANSWERS:
-                return events + [SlotSet("aspect", None)] + ANSWERS[pending](
-                    self.services, kb, tracker, dispatcher, found.guide, found.situation)
+                return (
+                    events
+                    + [SlotSet("aspect", None)]
+                    + ANSWERS[pending](
+                        self.services, kb, tracker, dispatcher, found.guide, found.situation
+                    )
+                )
             return events + present(self.services, dispatcher, found)
         if pending in NEEDS_NO_GUIDE and (entity(tracker, "district") or entity(tracker, "hall")):
             return [SlotSet("aspect", None)] + ANSWERS[pending](
-                self.services, kb, tracker, dispatcher, current, None)
+                self.services, kb, tracker, dispatcher, current, None
+            )
         if found.status == "ambiguous":
             ask(dispatcher, found)
             return []
         dispatcher.utter_message(response="utter_guide_not_found")
         return []
 
-    def _situation_of(self, kb: KbSnapshot, tracker: Tracker,
-                      current: PublishedGuide) -> Finding | None:
+    def _situation_of(
+        self, kb: KbSnapshot, tracker: Tracker, current: PublishedGuide
+    ) -> Finding | None:
         """A situation of the current guide, chosen by button or said in words (没结婚)."""
         key = entity(tracker, "situation")
         if key in {s.key for s in current.guide.situations}:
@@ -100,26 +108,30 @@ class ActionAnswerAspect(ServiceAction):
     def name(self) -> str:
         return "action_answer_aspect"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         aspect = aspects.ASPECT_OF_INTENT.get(intent(tracker), "materials")
         return answer(self.services, dispatcher, tracker, aspect)
 
 
-def answer(services: Services, dispatcher: CollectingDispatcher, tracker: Tracker,
-           aspect: str) -> list[EventType]:
+def answer(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
+) -> list[EventType]:
     kb = services.kb()
-    found = resolve(services, kb, tracker)
+    found = resolve(services, kb, tracker, named=True)
     current = current_guide(kb, tracker)
     events: list[EventType] = []
     if found.status == "matched" and found.guide is not None:
         if current is None or found.guide.id != current.id:
             events = guide_events(found)
-        current, situation = found.guide, found.situation or (
-            current_situation(found.guide, tracker) if current else None)
+        current, situation = (
+            found.guide,
+            found.situation or (current_situation(found.guide, tracker) if current else None),
+        )
     elif found.status == "matched" and found.theme is not None:
         return guide_events(found) + present(services, dispatcher, found)
-    elif found.status == "ambiguous" and not _among(current, found):
+    elif found.status == "ambiguous" and current is None:
         ask(dispatcher, found)
         return [SlotSet("aspect", aspect)]
     else:
@@ -130,44 +142,49 @@ def answer(services: Services, dispatcher: CollectingDispatcher, tracker: Tracke
     return events + ANSWERS[aspect](services, kb, tracker, dispatcher, current, situation)
 
 
-def _among(current: PublishedGuide | None, found: Finding) -> bool:
-    if current is None:
-        return False
-    return any(b.payload == finder.inform_payload(service=current.name) for b in found.options)
-
-
 def ask(dispatcher: CollectingDispatcher, found: Finding) -> None:
-    dispatcher.utter_message(text=found.question,
-                             buttons=[b.model_dump() for b in found.options])
+    dispatcher.utter_message(text=found.question, buttons=[b.model_dump() for b in found.options])
 
 
-def present(services: Services, dispatcher: CollectingDispatcher,
-            found: Finding) -> list[EventType]:
+def present(
+    services: Services, dispatcher: CollectingDispatcher, found: Finding
+) -> list[EventType]:
     """A found guide (card, and the situations to choose from) or theme (its items)."""
     if found.theme is not None:
         dispatcher.utter_message(response="utter_theme_found", guide_name=found.theme.theme.name)
         send_card(dispatcher, theme_card(found.theme))
-        dispatcher.utter_message(response="utter_theme_pick_item", buttons=[
-            Button(title=item[:60], payload=finder.inform_payload(service=item)).model_dump()
-            for item in found.theme.theme.items
-        ])
+        dispatcher.utter_message(
+            response="utter_theme_pick_item",
+            buttons=[
+                Button(title=item[:60], payload=finder.inform_payload(service=item)).model_dump()
+                for item in found.theme.theme.items
+            ],
+        )
         return []
     assert found.guide is not None
     g = found.guide
     card = guide_card(g, found.situation, services.settings.base_url)
     if found.situation:
-        dispatcher.utter_message(response="utter_guide_found_situation", guide_name=g.name,
-                                 situation_name=card.situation_name)
+        dispatcher.utter_message(
+            response="utter_guide_found_situation",
+            guide_name=g.name,
+            situation_name=card.situation_name,
+        )
     else:
         dispatcher.utter_message(response="utter_guide_found", guide_name=g.name)
     send_card(dispatcher, card)
     situations = g.guide.situations
     if found.situation is None and len(situations) > 1:
-        dispatcher.utter_message(response="utter_situation_pick", buttons=[
-            Button(title=s.name[:60],
-                   payload=finder.inform_payload(service=g.name, situation=s.key)).model_dump()
-            for s in situations[:MAX_SITUATION_BUTTONS]
-        ])
+        dispatcher.utter_message(
+            response="utter_situation_pick",
+            buttons=[
+                Button(
+                    title=s.name[:60],
+                    payload=finder.inform_payload(service=g.name, situation=s.key),
+                ).model_dump()
+                for s in situations[:MAX_SITUATION_BUTTONS]
+            ],
+        )
     else:
         dispatcher.utter_message(response="utter_guide_followup")
     return []
@@ -177,8 +194,9 @@ class ActionNearestHalls(ServiceAction):
     def name(self) -> str:
         return "action_nearest_halls"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         return answer(self.services, dispatcher, tracker, "nearest")
 
 
@@ -186,6 +204,7 @@ class ActionQueueStatus(ServiceAction):
     def name(self) -> str:
         return "action_queue_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         return answer(self.services, dispatcher, tracker, "queue")

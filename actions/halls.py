@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from assistant.booking import catalog, nearest_service, queue_service
+from assistant.booking.distance import Order, haversine_km
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import position, send_card
 from actions.services import Services
-from assistant.booking import catalog, nearest_service, queue_service
-from assistant.booking.distance import Order, haversine_km
 from assistant.conversation.cards import hall_card, hours_text
 from assistant.conversation.messages import HallList
 from assistant.kb import service as kb_service
@@ -30,14 +30,20 @@ def ordered(
 
 
 def answer_location(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide,
+    situation: str | None,
 ) -> list[EventType]:
-    halls = ordered(kb_service.halls_for(kb, g.guide), position(tracker),
-                    tracker.get_slot("district"))
+    halls = ordered(
+        kb_service.halls_for(kb, g.guide), position(tracker), tracker.get_slot("district")
+    )
     if not halls:
-        dispatcher.utter_message(response="utter_location_none", guide_name=g.name,
-                                 phone=g.guide.phone)
+        dispatcher.utter_message(
+            response="utter_location_none", guide_name=g.name, phone=g.guide.phone
+        )
         return []
     dispatcher.utter_message(response="utter_location", guide_name=g.name)
     cards = [hall_card(h, distance_km=_km(km)) for h, km in halls[:MAX_HALLS]]
@@ -46,17 +52,23 @@ def answer_location(
 
 
 def answer_hours(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide | None, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide | None,
+    situation: str | None,
 ) -> list[EventType]:
     named = entity_hall(kb, tracker)
     if named is None:
         candidates = kb_service.halls_for(kb, g.guide) if g is not None else list(kb.halls)
-        ranked = ordered(candidates or list(kb.halls), position(tracker),
-                         tracker.get_slot("district"))
+        ranked = ordered(
+            candidates or list(kb.halls), position(tracker), tracker.get_slot("district")
+        )
         named = ranked[0][0]
-    dispatcher.utter_message(response="utter_hours", hall=named.hall.name,
-                             hours=hours_text(named.hall))
+    dispatcher.utter_message(
+        response="utter_hours", hall=named.hall.name, hours=hours_text(named.hall)
+    )
     return []
 
 
@@ -66,8 +78,12 @@ def entity_hall(kb: KbSnapshot, tracker: Tracker) -> HallRecord | None:
 
 
 def answer_nearest(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide | None, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide | None,
+    situation: str | None,
 ) -> list[EventType]:
     where, district = position(tracker), tracker.get_slot("district")
     if where is None and not district:
@@ -76,13 +92,21 @@ def answer_nearest(
     if g is None:
         halls = ordered(list(kb.halls), where, district)[:MAX_HALLS]
         dispatcher.utter_message(response="utter_nearest_all")
-        send_card(dispatcher, HallList(halls=[hall_card(h, distance_km=_km(km)) for h, km in halls]))
+        send_card(
+            dispatcher, HallList(halls=[hall_card(h, distance_km=_km(km)) for h, km in halls])
+        )
         return []
     settings = services.settings
     with services.session() as session:
         found = nearest_service.nearest(
-            session=session, kb=kb, guide_ref=str(g.id), position=where, district=district,
-            order=Order.distance, speed_kmh=SPEED_KMH, now=services.now(),
+            session=session,
+            kb=kb,
+            guide_ref=str(g.id),
+            position=where,
+            district=district,
+            order=Order.distance,
+            speed_kmh=SPEED_KMH,
+            now=services.now(),
             working_days=settings.booking_horizon_working_days,
         )
     cards = []
@@ -91,18 +115,27 @@ def answer_nearest(
         if s.next_slot is not None:
             day, slot = s.next_slot
             next_slot = f"{day.day.month}月{day.day.day}日 {slot.start:%H:%M}"
-        cards.append(hall_card(
-            s.counter.hall, distance_km=_km(s.option.distance_km), waiting=s.queue.waiting,
-            wait_minutes=_minutes(s.queue.wait_minutes), next_slot=next_slot,
-        ))
+        cards.append(
+            hall_card(
+                s.counter.hall,
+                distance_km=_km(s.option.distance_km),
+                waiting=s.queue.waiting,
+                wait_minutes=_minutes(s.queue.wait_minutes),
+                next_slot=next_slot,
+            )
+        )
     dispatcher.utter_message(response="utter_nearest", guide_name=g.name)
     send_card(dispatcher, HallList(guide=g.name, halls=cards))
     return []
 
 
 def answer_queue(
-    services: Services, kb: KbSnapshot, tracker: Tracker, dispatcher: CollectingDispatcher,
-    g: PublishedGuide | None, situation: str | None,
+    services: Services,
+    kb: KbSnapshot,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    g: PublishedGuide | None,
+    situation: str | None,
 ) -> list[EventType]:
     if g is None:
         dispatcher.utter_message(response="utter_queue_all")
@@ -111,8 +144,12 @@ def answer_queue(
     named = entity_hall(kb, tracker)
     if named is not None:
         counters = [c for c in counters if c.hall.id == named.id] or counters
-    rank = {h.id: i for i, (h, _) in enumerate(ordered(
-        [c.hall for c in counters], position(tracker), tracker.get_slot("district")))}
+    rank = {
+        h.id: i
+        for i, (h, _) in enumerate(
+            ordered([c.hall for c in counters], position(tracker), tracker.get_slot("district"))
+        )
+    }
     counters = sorted(counters, key=lambda c: rank[c.hall.id])[:MAX_HALLS]
     now = services.now()
     with services.session() as session:

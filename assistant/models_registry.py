@@ -2,5 +2,5 @@
 
 from assistant import audit  # noqa: F401
 from assistant.auth import models as auth_models  # noqa: F401
-from assistant.kb import models as kb_models  # noqa: F401
 from assistant.conversation import models as conversation_models  # noqa: F401
+from assistant.kb import models as kb_models  # noqa: F401

@@ -6,9 +6,9 @@ with ``guide_card`` so a citizen sees the same card whichever answered.
 
 from __future__ import annotations
 
+from assistant.conversation.messages import GuideCard, HallCard, MaterialLine, ThemeCard
 from assistant.kb import schema
 from assistant.kb.snapshot import HallRecord, PublishedGuide, PublishedTheme
-from assistant.conversation.messages import GuideCard, HallCard, MaterialLine, ThemeCard
 
 WEEKDAYS = "一二三四五六日"
 

@@ -48,13 +48,18 @@ class Conversation:
             replies = await self.gateway.send(message.sender_id, seal(secret, text), metadata)
             degraded = False
         except RasaUnavailable as exc:
-            log.warning("Rasa unavailable (%s); answering %r in degraded mode", exc,
-                        mask_text(text)[:40])
+            log.warning(
+                "Rasa unavailable (%s); answering %r in degraded mode", exc, mask_text(text)[:40]
+            )
             replies = await to_thread.run_sync(self._degraded, text)
             degraded = True
         elapsed = (time.perf_counter() - started) * 1000
-        return Turn(sender_id=message.sender_id, replies=replies, degraded=degraded,
-                    elapsed_ms=round(elapsed, 1))
+        return Turn(
+            sender_id=message.sender_id,
+            replies=replies,
+            degraded=degraded,
+            elapsed_ms=round(elapsed, 1),
+        )
 
     def _degraded(self, text: str) -> list:
         s = self.services

@@ -20,7 +20,9 @@ TRAINING_INPUTS = ("config.yml", "domain", "data", "dict")
 
 @app.command()
 def export(
-    kb_dir: Annotated[Path | None, typer.Option("--kb-dir", help="default: the configured KB")] = None,
+    kb_dir: Annotated[
+        Path | None, typer.Option("--kb-dir", help="default: the configured KB")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="the Rasa project")] = NLU_DIR,
 ) -> None:
     """Lookup tables, synonyms and the jieba user dictionary from the KB files."""
@@ -32,13 +34,17 @@ def export(
     result = build_export(bundle)
     written = write_export(result, out)
     sizes = ", ".join(f"{k} {len(v)}" for k, v in result.lookups.items())
-    typer.echo(f"lookups: {sizes}; synonyms {len(result.synonyms)}; "
-               f"dictionary {len(result.userdict)} words; {len(written)} file(s) changed")
+    typer.echo(
+        f"lookups: {sizes}; synonyms {len(result.synonyms)}; "
+        f"dictionary {len(result.userdict)} words; {len(written)} file(s) changed"
+    )
 
 
 @app.command()
 def endpoints(
-    out: Annotated[Path | None, typer.Option("--out", help="default: DATA_DIR/rasa/endpoints.yml")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="default: DATA_DIR/rasa/endpoints.yml")
+    ] = None,
 ) -> None:
     """Rasa's endpoints.yml (actions, tracker store, lock store) from the settings."""
     settings = Settings()

@@ -42,8 +42,11 @@ def render(found: Finding, base_url: str) -> list[Reply]:
         card = guide_card(found.guide, found.situation, base_url)
         return [Reply(text=FOUND.format(name=found.guide.name), card=card)]
     if found.theme is not None:
-        return [Reply(text=FOUND_THEME.format(name=found.theme.theme.name),
-                      card=theme_card(found.theme))]
+        return [
+            Reply(
+                text=FOUND_THEME.format(name=found.theme.theme.name), card=theme_card(found.theme)
+            )
+        ]
     if found.status == "ambiguous":
         return [Reply(text=found.question, buttons=found.options)]
     return [Reply(text=found.message or NOT_FOUND)]

@@ -33,8 +33,12 @@ def tracker_store(settings: Settings) -> dict[str, Any]:
         return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
     url = make_url(settings.rasa_tracker_store_url)
     store: dict[str, Any] = {
-        "type": "SQL", "dialect": url.get_backend_name(), "url": url.host,
-        "db": url.database, "username": url.username, "password": url.password,
+        "type": "SQL",
+        "dialect": url.get_backend_name(),
+        "url": url.host,
+        "db": url.database,
+        "username": url.username,
+        "password": url.password,
     }
     if url.port:
         store["port"] = url.port
@@ -43,8 +47,12 @@ def tracker_store(settings: Settings) -> dict[str, Any]:
 
 def lock_store(url_text: str) -> dict[str, Any]:
     url = make_url(url_text)
-    store: dict[str, Any] = {"type": "redis", "url": url.host or "127.0.0.1",
-                             "port": url.port or 6379, "db": int(url.database or 0)}
+    store: dict[str, Any] = {
+        "type": "redis",
+        "url": url.host or "127.0.0.1",
+        "port": url.port or 6379,
+        "db": int(url.database or 0),
+    }
     if url.password:
         store["password"] = url.password
     return store

@@ -39,6 +39,10 @@ class Finding:
     question: str | None = None  # the clarifying question when ambiguous
     options: list[Button] = field(default_factory=list)
     message: str | None = None
+    named: bool = False  # the words name a service or a life event (not just "多少钱")
+
+
+NAMING_LABELS = {"service", "life_event"}
 
 
 def inform_payload(**entities: str) -> str:
@@ -64,26 +68,35 @@ def by_name(kb: KbSnapshot, name: str, situation: str | None = None) -> Finding:
     guide = kb.guide(name) or next((g for g in kb.guides if name in g.guide.aliases), None)
     if guide is not None:
         keys = {s.key for s in guide.guide.situations}
-        return Finding("matched", guide=guide, situation=situation if situation in keys else None)
+        return Finding(
+            "matched", guide=guide, situation=situation if situation in keys else None, named=True
+        )
     theme = kb.theme(name)
     if theme is not None:
-        return Finding("matched", theme=theme)
+        return Finding("matched", theme=theme, named=True)
     return Finding("no_match")
 
 
 def find(nlu: NluLike, kb: KbSnapshot, text: str) -> Finding:
     """What the app's NLU makes of ``text``."""
     p, _doc = nlu.parse(kb, text)
+    named = any(e.label in NAMING_LABELS for e in p.entities)
     if p.status == "matched" and p.results:
         top = p.results[0]
         if top.kind == "theme":
-            return Finding("matched", theme=kb.theme(top.guide_id), message=p.message)
+            return Finding("matched", theme=kb.theme(top.guide_id), message=p.message, named=named)
         situation = top.situation.key if top.situation else None
-        return Finding("matched", guide=kb.guide(top.guide_id), situation=situation, message=p.message)
+        return Finding(
+            "matched",
+            guide=kb.guide(top.guide_id),
+            situation=situation,
+            message=p.message,
+            named=named,
+        )
     if p.status == "ambiguous" and p.clarify is not None:
         options = [
             Button(title=o.label[:60], payload=inform_payload(service=o.name))
             for o in p.clarify.options
         ]
-        return Finding("ambiguous", question=p.clarify.question, options=options)
-    return Finding("no_match", message=p.message)
+        return Finding("ambiguous", question=p.clarify.question, options=options, named=named)
+    return Finding("no_match", message=p.message, named=named)

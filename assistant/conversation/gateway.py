@@ -8,6 +8,7 @@ failure — refused connection, timeout, an error status, a body that is not Ras
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -44,10 +45,11 @@ class RasaGateway:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         body = {"sender": sender, "message": text, "metadata": metadata}
         try:
-            response = await self._http().post(self._url, json=body)
+            async with asyncio.timeout(self._timeout):  # the whole exchange, not each read
+                response = await self._http().post(self._url, json=body)
             response.raise_for_status()
             messages = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
             raise RasaUnavailable(f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(messages, list):
             raise RasaUnavailable("Rasa answered something other than a list of messages")
@@ -66,11 +68,13 @@ def to_reply(message: dict[str, Any]) -> Reply | None:
         try:
             card = _CARD.validate_python(message["custom"])
         except ValidationError:
-            log.warning("dropped a card that does not fit the contract: %s",
-                        message["custom"].get("kind"))
+            log.warning(
+                "dropped a card that does not fit the contract: %s", message["custom"].get("kind")
+            )
     buttons = [
         Button(title=str(b.get("title", ""))[:60], payload=str(b.get("payload", ""))[:500])
-        for b in message.get("buttons") or [] if isinstance(b, dict)
+        for b in message.get("buttons") or []
+        if isinstance(b, dict)
     ]
     text = message.get("text")
     if not text and not buttons and card is None:

@@ -13,7 +13,9 @@ class ConversationRating(SQLModel, table=True):
     __tablename__ = "conversation_rating"
 
     id: int | None = Field(default=None, primary_key=True)
-    sender_hash: str = Field(max_length=64, index=True, description="HMAC of the channel's sender id")
+    sender_hash: str = Field(
+        max_length=64, index=True, description="HMAC of the channel's sender id"
+    )
     channel: str = Field(max_length=20)
     score: int = Field(ge=1, le=5)
     guide_name: str | None = Field(default=None, max_length=80)

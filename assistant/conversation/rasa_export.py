@@ -55,7 +55,11 @@ def hall_short(hall: schema.Hall) -> str | None:
     """``城区马宫街道便民服务中心`` → ``马宫街道便民服务中心`` (what people call it)."""
     for prefix in (hall.district, district_short(hall.district) or hall.district):
         rest = hall.name.removeprefix(prefix)
-        if rest != hall.name and len(rest) >= 4 and not rest.startswith(("政务", "经济", "县", "市", "区")):
+        if (
+            rest != hall.name
+            and len(rest) >= 4
+            and not rest.startswith(("政务", "经济", "县", "市", "区"))
+        ):
             return rest
     return None
 

@@ -13,8 +13,11 @@ from assistant.privacy import mask_text
 _BAD = ("差评", "不满意", "太差", "很差", "没用", "不好", "垃圾", "一星")
 _NEUTRAL = ("一般", "还行", "凑合", "马马虎虎", "还可以", "三星")
 _GOOD = ("好评", "满意", "很好", "不错", "点赞", "五星", "棒", "赞", "有用")
-THANKS = {"good": "utter_rating_thanks_good", "neutral": "utter_rating_thanks_neutral",
-          "bad": "utter_rating_thanks_bad"}
+THANKS = {
+    "good": "utter_rating_thanks_good",
+    "neutral": "utter_rating_thanks_neutral",
+    "bad": "utter_rating_thanks_bad",
+}
 
 
 def score_of(text: str) -> int | None:
@@ -34,14 +37,26 @@ def grade(score: int) -> str:
 
 def sender_hash(secret: str, sender_id: str) -> str:
     """Who rated, recognisable again but not readable (a WeChat openid is personal data)."""
-    return hmac.new(secret.encode(), f"conversation:{sender_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret.encode(), f"conversation:{sender_id}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
-def record(session: Session, *, secret: str, sender_id: str, channel: str, score: int,
-           guide_name: str | None, comment: str) -> ConversationRating:
+def record(
+    session: Session,
+    *,
+    secret: str,
+    sender_id: str,
+    channel: str,
+    score: int,
+    guide_name: str | None,
+    comment: str,
+) -> ConversationRating:
     row = ConversationRating(
-        sender_hash=sender_hash(secret, sender_id), channel=channel[:20],
-        score=score, guide_name=(guide_name or None) and guide_name[:80],
+        sender_hash=sender_hash(secret, sender_id),
+        channel=channel[:20],
+        score=score,
+        guide_name=(guide_name or None) and guide_name[:80],
         comment=mask_text(comment)[:200] or None,
     )
     session.add(row)

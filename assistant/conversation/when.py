@@ -14,12 +14,27 @@ from typing import Literal
 
 Period = Literal["morning", "afternoon"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTH_DAY = re.compile(r"(\d{1,2}|[一二三四五六七八九十]+)月(\d{1,2}|[一二三四五六七八九十]+)[日号]?")
+_MONTH_DAY = re.compile(
+    r"(\d{1,2}|[一二三四五六七八九十]+)月(\d{1,2}|[一二三四五六七八九十]+)[日号]?"
+)
 _DAY_ONLY = re.compile(r"(?<![\d月])(\d{1,2}|[一二三四五六七八九十]+)[日号]")
 _WEEK = re.compile(r"(下下|下|这|本)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天])")
 _CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
@@ -126,9 +141,7 @@ def _clock(text: str, period: Period | None) -> time | None:
             minute = int(m.group(3))
     if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
-    if period == "afternoon" and hour < 12:
-        hour += 12
-    elif period is None and 1 <= hour <= 6:  # 三点 at a hall means 15:00
+    if period == "afternoon" and hour < 12 or period is None and 1 <= hour <= 6:
         hour += 12
     return time(hour, minute)
 
