@@ -6,6 +6,7 @@
 #   scripts/rasa.sh serve      prepare, then run the Rasa server (REST channel, actions at the app's /webhook)
 #   scripts/rasa.sh validate   `rasa data validate`, failing on any warning other than responses used by actions
 #   scripts/rasa.sh test       the conversation tests (nlu_data/tests) with --fail-on-prediction-errors
+#   scripts/rasa.sh check      validate + test (what `make test` runs after pytest)
 #   scripts/rasa.sh bench-nlu  cross-validated intent/entity report into bench/rasa_nlu/
 #
 # Every rasa command runs in nlu_data/ (JiebaTokenizer's dictionary_path is relative to it).
@@ -110,6 +111,7 @@ case "${1:-}" in
   serve) serve ;;
   validate) validate ;;
   test) run_tests ;;
+  check) validate; run_tests ;;
   bench-nlu) bench_nlu ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac
