@@ -453,7 +453,7 @@ def test_a_theme_merges_prefill_and_notices_once() -> None:
     a = make_guide("事项甲", [ID_CARD], form_fields=["name", "sex"])
     b = make_guide("事项乙", [ID_CARD], form_fields=["name", "id_number"])
     theme = combine_theme("测试一件事", [check(a, NOBODY), check(b, NOBODY)], notices=["前言"])
-    assert theme.notices == ("前言", texts.NOTICE_NOT_FOUND)
+    assert theme.notices == (texts.NOTICE_NOT_FOUND, "前言")
     ok = combine_theme("测试一件事", [check(a, LIN_JING), check(b, LIN_JING)])
     assert [p.field.value for p in ok.prefill] == ["name", "sex", "id_number"]
     assert ok.summary.text == "需携带 0 项，免提交 1 项"

@@ -154,6 +154,8 @@ class MaterialPublic(SQLModel):
     required: bool
     condition: str | None = None
     holder: str | None = None
+    licence: str | None = Field(default=None, description="E-licence type that may stand in")
+    shared_data: str | None = Field(default=None, description="Shared record that may stand in")
     source: SourcePublic | None = None
     guides: list[str] = Field(default_factory=list, description="Theme items that need it")
 

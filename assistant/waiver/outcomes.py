@@ -162,7 +162,7 @@ def combine_theme(
             mine = replace(m, guides=(item.guide,))
             merged[key] = _merge(merged[key], mine) if key in merged else mine
     prefill = {p.field: p for item in items for p in item.prefill}
-    all_notices = _unique([*notices, *(n for item in items for n in item.notices)])
+    all_notices = _unique([*(n for item in items for n in item.notices), *notices])
     materials = tuple(merged.values())
     return ThemeCheck(
         theme=theme,

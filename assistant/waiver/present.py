@@ -68,6 +68,8 @@ def material_public(m: MaterialResult) -> MaterialPublic:
         required=m.required,
         condition=m.condition,
         holder=m.holder.value if m.holder else None,
+        licence=m.licence,
+        shared_data=m.shared_data.value if m.shared_data else None,
         source=source,
         guides=list(m.guides),
     )

@@ -158,6 +158,14 @@ _RELATIVE_HOLDER = {
 }
 
 
+def relations_needed(request: LookupRequest) -> frozenset[Relation]:
+    """The relations worth reading at all (a deceased relative may be any of them)."""
+    holders = {n.holder for n in request.needs}
+    if LicenceHolder.deceased in holders:
+        return frozenset(Relation)
+    return frozenset(r for r, h in _RELATIVE_HOLDER.items() if h in holders)
+
+
 def select_records(
     request: LookupRequest, applicant: Person | None, relatives: Iterable[Relative]
 ) -> PersonRecords:
@@ -191,6 +199,7 @@ def select_records(
         need = request.need(holder)
         if need is not None:
             out.append(Relative(rel.relation, _restrict_relative(rel.person, need)))
+    out.sort(key=lambda r: (r.relation.value, r.person.name))
     return PersonRecords(applicant=kept, relatives=tuple(out))
 
 

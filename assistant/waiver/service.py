@@ -184,7 +184,7 @@ def _judge(
 ) -> GuideCheck | ThemeCheck:
     checks = [check_guide(g.guide, s, records, ctx) for g, s in target.guides]
     if target.kind == "guide":
-        return replace(checks[0], notices=target.notices + checks[0].notices)
+        return replace(checks[0], notices=checks[0].notices + target.notices)
     return combine_theme(target.name, checks, notices=target.notices)
 
 

@@ -27,6 +27,7 @@ from assistant.waiver.records import (
     Relation,
     Relative,
     SharedRecord,
+    relations_needed,
     select_records,
 )
 
@@ -190,8 +191,13 @@ def load_records(session: Session, request: LookupRequest) -> PersonRecords:
     ).first()
     if applicant is None:
         return PersonRecords(applicant=None)
+    relations = [r.value for r in relations_needed(request)]
     links = session.exec(
-        select(SharedRelation).where(SharedRelation.person_id == applicant.id)
+        select(SharedRelation)
+        .where(
+            SharedRelation.person_id == applicant.id, col(SharedRelation.relation).in_(relations)
+        )
+        .order_by(col(SharedRelation.id))
     ).all()
     relatives = {
         p.id: p
@@ -214,11 +220,17 @@ def _details(
 ) -> tuple[dict[int, list[SharedLicence]], dict[int, list[SharedItem]]]:
     licences: dict[int, list[SharedLicence]] = {}
     for lic in session.exec(
-        select(SharedLicence).where(col(SharedLicence.person_id).in_(person_ids))
+        select(SharedLicence)
+        .where(col(SharedLicence.person_id).in_(person_ids))
+        .order_by(col(SharedLicence.id))
     ):
         licences.setdefault(lic.person_id, []).append(lic)
     items: dict[int, list[SharedItem]] = {}
-    for item in session.exec(select(SharedItem).where(col(SharedItem.person_id).in_(person_ids))):
+    for item in session.exec(
+        select(SharedItem)
+        .where(col(SharedItem.person_id).in_(person_ids))
+        .order_by(col(SharedItem.id))
+    ):
         items.setdefault(item.person_id, []).append(item)
     return licences, items
 
