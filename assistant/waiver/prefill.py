@@ -45,7 +45,7 @@ _PERSON: dict[FormField, Callable[[Person], str | None]] = {
     FormField.id_number: lambda p: p.id_number,
     FormField.birth_date: lambda p: p.birth_date.isoformat(),
     FormField.ethnicity: lambda p: p.ethnicity,
-    FormField.hukou_address: lambda p: p.hukou and (p.hukou.address or p.hukou.place),
+    FormField.hukou_address: lambda p: (p.hukou.address or p.hukou.place) if p.hukou else None,
     FormField.marital_status: lambda p: p.marital_status,
     FormField.phone: lambda p: p.phone,
     FormField.spouse_name: lambda p: p.name,
@@ -97,7 +97,7 @@ def _value(f: FormField, records: PersonRecords) -> str | None:
         if lic is None:
             return None
         return lic.holder_name if f == FormField.business_name else lic.number
-    person = records.applicant
+    person: Person | None = records.applicant
     if f in _SPOUSE or f in _CHILD:
         relation = Relation.spouse if f in _SPOUSE else Relation.child
         person = _only(
@@ -107,10 +107,8 @@ def _value(f: FormField, records: PersonRecords) -> str | None:
                 if r.relation == relation and r.person.died_on is None
             ]
         )
-        if person is None:
-            return None
     getter = _PERSON.get(f)
-    return getter(person) if getter else None
+    return getter(person) if getter and person else None
 
 
 def _only(items: list[T]) -> T | None:

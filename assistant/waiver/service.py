@@ -28,7 +28,7 @@ from assistant.waiver.consent import (
 )
 from assistant.waiver.models import Channel
 from assistant.waiver.outcomes import GuideCheck, ThemeCheck, combine_theme
-from assistant.waiver.providers import ProviderFactory, ProviderUnavailable
+from assistant.waiver.providers import ProviderFactory, ProviderUnavailable, SharedDataProvider
 from assistant.waiver.records import PersonRecords
 from assistant.waiver.rules import RuleContext, check_guide, plan_lookup
 
@@ -78,45 +78,21 @@ def run_check(
     """Check one guide or theme for one applicant (``full_prefill``: the caller may see the
     pre-fill values unmasked; recorded in the audit log)."""
     target = resolve_target(kb, request.target, request.situation)
-    try:
-        id_number = idcard.normalize_id_number(request.id_number)
-    except idcard.IdNumberError as exc:
-        raise InvalidInput(str(exc)) from None
+    id_number = valid_id_number(request.id_number)
     require_consent(request.consent)
-    secret, now = settings.secret_key, utcnow()
-    enforce_rate_limit(
-        session,
-        requester_hash=requester.hash(secret),
-        limit=settings.waiver_checks_per_minute,
-        now=now,
-    )
-    consent = record_consent(
-        session,
-        secret=secret,
-        requester=requester,
-        id_number=id_number,
-        channel=request.channel,
-        target=target.name,
-        now=now,
-    )
+    consent_id = _consent(session, settings, request, requester, id_number, target)
     provider = providers(session)
-    lookup = plan_lookup(id_number, [(g.guide, s) for g, s in target.guides])
-    records: PersonRecords | None
-    try:
-        records = provider.lookup(lookup)
-    except ProviderUnavailable:
-        records = None
+    records = _lookup(provider, id_number, target)
     ctx = RuleContext(
         today=today or local_now().date(),
         province=settings.shared_data_province,
         licence_types={t.code: t for t in kb.licence_types},
     )
-    check = _judge(target, records, ctx)
     result = CheckResult(
         target=target,
-        check=check,
+        check=_judge(target, records, ctx),
         applicant_masked=mask_id_number(id_number),
-        consent_id=consent.id or 0,
+        consent_id=consent_id,
         provider=provider.name,
         checked_on=ctx.today,
         records_found=None if records is None else records.found,
@@ -125,9 +101,8 @@ def run_check(
     _audit(
         session,
         result,
-        requester=requester,
-        secret=secret,
-        id_number=id_number,
+        subject_hash=keyed_hash(settings.secret_key, id_number),
+        actor=requester.actor(settings.secret_key),
         records=records,
         channel=request.channel,
         full_prefill=full_prefill,
@@ -135,21 +110,56 @@ def run_check(
     return result
 
 
+def valid_id_number(value: str) -> str:
+    try:
+        return idcard.normalize_id_number(value)
+    except idcard.IdNumberError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _consent(
+    session: Session,
+    settings: Settings,
+    request: CheckRequest,
+    requester: Requester,
+    id_number: str,
+    target: Target,
+) -> int:
+    """Refuse a requester over the rate limit, else write the consent down; its id."""
+    secret, now = settings.secret_key, utcnow()
+    enforce_rate_limit(
+        session,
+        requester_hash=requester.hash(secret),
+        limit=settings.waiver_checks_per_minute,
+        now=now,
+    )
+    row = record_consent(
+        session,
+        secret=secret,
+        requester=requester,
+        id_number=id_number,
+        channel=request.channel,
+        target=target.name,
+        now=now,
+    )
+    assert row.id is not None
+    return row.id
+
+
+def _lookup(provider: SharedDataProvider, id_number: str, target: Target) -> PersonRecords | None:
+    """The records the target's guides need; None when the provider could not answer."""
+    try:
+        return provider.lookup(plan_lookup(id_number, [(g.guide, s) for g, s in target.guides]))
+    except ProviderUnavailable:
+        return None
+
+
 def resolve_target(kb: KbSnapshot, ref: str, situation: str | None) -> Target:
     """The guide or theme named by ``ref``, with the situation of each guide to check."""
     ref = ref.strip()
     guide = kb.guide(ref) or _by_alias(kb, ref)
     if guide is not None:
-        _check_situation(guide, situation)
-        notices = ()
-        if situation is None and len(guide.guide.situations) > 1:
-            chosen = guide.guide.situation(None)
-            notices = (
-                f"已按“{chosen.name}”的情形核验；如果您的情况不同，请选择对应情形后重新查询。",
-            )
-        return Target(
-            "guide", guide.id, guide.name, guide.guide.slug, ((guide, situation),), notices
-        )
+        return _guide_target(guide, situation)
     theme = kb.theme(ref)
     if theme is None:
         raise NotFound(f"没有找到办事事项或“一件事”主题：{ref}")
@@ -165,18 +175,22 @@ def resolve_target(kb: KbSnapshot, ref: str, situation: str | None) -> Target:
     return Target("theme", theme.id, theme.theme.name, theme.theme.slug, tuple(found), notices)
 
 
+def _guide_target(guide: PublishedGuide, situation: str | None) -> Target:
+    g = guide.guide
+    notices: tuple[str, ...] = ()
+    if situation is None and len(g.situations) > 1:
+        notices = (
+            f"已按“{g.situation(None).name}”的情形核验；如果您的情况不同，请选择对应情形后重新查询。",
+        )
+    elif situation is not None and situation not in {s.key for s in g.situations}:
+        options = "；".join(f"{s.key}（{s.name}）" for s in g.situations)
+        raise InvalidInput(f"“{g.name}”没有情形“{situation}”。可选的情形：{options}")
+    return Target("guide", guide.id, g.name, g.slug, ((guide, situation),), notices)
+
+
 def _by_alias(kb: KbSnapshot, ref: str) -> PublishedGuide | None:
     hits = [g for g in kb.guides if ref in g.guide.aliases]
     return hits[0] if len(hits) == 1 else None
-
-
-def _check_situation(guide: PublishedGuide, situation: str | None) -> None:
-    if situation is None:
-        return
-    keys = {s.key for s in guide.guide.situations}
-    if situation not in keys:
-        options = "；".join(f"{s.key}（{s.name}）" for s in guide.guide.situations)
-        raise InvalidInput(f"“{guide.name}”没有情形“{situation}”。可选的情形：{options}")
 
 
 def _judge(
@@ -192,9 +206,8 @@ def _audit(
     session: Session,
     result: CheckResult,
     *,
-    requester: Requester,
-    secret: str,
-    id_number: str,
+    subject_hash: str,
+    actor: str,
     records: PersonRecords | None,
     channel: Channel,
     full_prefill: bool,
@@ -204,11 +217,11 @@ def _audit(
     s = check.summary
     audit.record(
         session,
-        actor=requester.actor(secret),
+        actor=actor,
         action="waiver.lookup",
         entity="shared_person",
         entity_id=result.applicant_masked,
-        subject_hash=keyed_hash(secret, id_number),
+        subject_hash=subject_hash,
         target=result.target.name,
         kind=result.target.kind,
         situations={item.guide: item.situation_key for item in items},

@@ -205,12 +205,12 @@ def load_records(session: Session, request: LookupRequest) -> PersonRecords:
             select(SharedPerson).where(col(SharedPerson.id).in_([x.relative_id for x in links]))
         )
     }
-    people = [applicant, *relatives.values()]
-    licences, items = _details(session, [p.id for p in people if p.id is not None])
-    plain = {p.id: _person(p, licences.get(p.id, []), items.get(p.id, [])) for p in people}
+    people = {p.id or 0: p for p in (applicant, *relatives.values())}
+    licences, items = _details(session, list(people))
+    plain = {i: _person(p, licences.get(i, []), items.get(i, [])) for i, p in people.items()}
     return select_records(
         request,
-        plain[applicant.id],
+        plain[applicant.id or 0],
         [Relative(Relation(x.relation), plain[x.relative_id]) for x in links],
     )
 
