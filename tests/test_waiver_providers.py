@@ -5,8 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from assistant.config import Settings
 from assistant.waiver.breaker import CircuitBreaker
-from assistant.waiver.providers import HttpProvider, ProviderUnavailable
+from assistant.waiver.providers import (
+    HttpProvider,
+    LocalProvider,
+    ProviderUnavailable,
+    provider_factory,
+)
 from assistant.waiver.records import LookupRequest, PersonRecords, request_from_json, to_json
 from assistant.waiver.rules import plan_lookup
 from tests.waiver_support import (
@@ -128,3 +134,13 @@ def test_a_platform_too_slow_to_answer_times_out_on_loopback() -> None:
         finally:
             remote.close()
     assert behaviour.calls == 3
+
+
+def test_the_configured_provider_is_the_local_store_or_the_remote_platform() -> None:
+    assert provider_factory(Settings(environment="test")) is LocalProvider
+    remote = provider_factory(
+        Settings(environment="test", shared_data_provider="http", shared_data_url="http://p.test")
+    )(None)  # type: ignore[arg-type]
+    assert isinstance(remote, HttpProvider)
+    with pytest.raises(ValueError, match="ASSISTANT_SHARED_DATA_URL"):
+        provider_factory(Settings(environment="test", shared_data_provider="http"))

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from assistant.kb.schema import Guide, LicenceHolder, MaterialForm
+from assistant.kb.schema import Guide, LicenceHolder, MaterialForm, Theme
+from assistant.kb.snapshot import KbSnapshot, PublishedGuide, PublishedTheme
 from assistant.waiver import texts
 from assistant.waiver.outcomes import GuideCheck, MaterialResult, Status, combine_theme, summarize
 from assistant.waiver.records import (
@@ -19,6 +20,7 @@ from assistant.waiver.records import (
     Relative,
 )
 from assistant.waiver.rules import check_guide, plan_lookup
+from assistant.waiver.service import resolve_target
 from tests.waiver_support import (
     CHEN_XIAOMING,
     HUANG_WEI,
@@ -457,3 +459,25 @@ def test_a_theme_merges_prefill_and_notices_once() -> None:
     ok = combine_theme("测试一件事", [check(a, LIN_JING), check(b, LIN_JING)])
     assert [p.field.value for p in ok.prefill] == ["name", "sex", "id_number"]
     assert ok.summary.text == "需携带 0 项，免提交 1 项"
+
+
+def test_a_theme_item_without_a_published_guide_is_named_in_a_notice() -> None:
+    guide = make_guide("事项甲", [ID_CARD])
+    theme = Theme.model_validate(
+        {
+            "name": "测试一件事",
+            "slug": "test-theme",
+            "life_event": "测试",
+            "summary": "测试。",
+            "items": ["事项甲", "事项乙"],
+            "lead_department": "测试局",
+            "levels": ["district"],
+            "steps": [{"name": "受理", "description": "窗口受理。"}],
+            "visits": 1,
+            "online": {"level": "仅限窗口"},
+        }
+    )
+    kb = KbSnapshot(1, (PublishedGuide(7, 1, guide),), (PublishedTheme(3, theme),), (), (), (), ())
+    target = resolve_target(kb, "测试一件事", None)
+    assert [g.name for g, _ in target.guides] == ["事项甲"]
+    assert target.notices == ("“事项乙”的办事指南暂未发布，本次未核验该事项。",)

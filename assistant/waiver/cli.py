@@ -89,7 +89,8 @@ def render(public: WaiverCheckPublic) -> str:
     lines = [f"{head} · 申请人 {public.applicant}"]
     for m in public.materials:
         source = f" [{m.source.name} {m.source.number}，{m.source.issuer}]" if m.source else ""
-        lines.append(f"  {_MARKS[m.status]:<10} {m.name}{source}")
+        mark = _MARKS[m.status] if m.required else f"视情况·{_MARKS[m.status]}"
+        lines.append(f"  {mark:<10} {m.name}{source}")
         lines.append(f"      {m.reason}")
     lines.append(public.summary.text)
     if public.prefill:
