@@ -44,7 +44,8 @@ def insert_ignoring_duplicate(
     """INSERT unless a row with the same unique ``key`` column exists; True if inserted."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
+    return session.execute(stmt.returning(getattr(model, key))).first() is not None
 
 
 def claim(*, session: Session, key: str, openid: str) -> Claim:
