@@ -65,6 +65,20 @@ def cut(text: str, limit: int) -> str:
     return text.encode("utf-8")[: max(limit, 0)].decode("utf-8", errors="ignore")
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` bytes, ending in "…" when shortened."""
+    return text if nbytes(text) <= limit else cut(text, limit - nbytes("…")) + "…"
+
+
+def _names(materials: list[MaterialLine], budget: int) -> str:
+    names: list[str] = []
+    for m in materials:
+        if nbytes("、".join([*names, m.name])) > budget:
+            break
+        names.append(m.name)
+    return "、".join(names) + ("等" if len(names) < len(materials) else "")
+
+
 def render_turn(turn: Turn, *, limit: int = TEXT_LIMIT_BYTES) -> Rendered:
     choice_text, choices = _choice_block(_choices(turn.replies), budget=limit // 2)
     body = ""
@@ -185,10 +199,9 @@ def _guide_compact(card: GuideCard) -> str:
     if card.situation_name:
         lines.append(f"办理情形：{card.situation_name}")
     if card.summary:
-        lines.append(cut(card.summary.strip(), 240))
+        lines.append(clip(card.summary.strip(), 300))
     if card.materials:
-        names = "、".join(m.name for m in card.materials)
-        lines.append(f"所需材料共{len(card.materials)}项：{cut(names, 600)}")
+        lines.append(f"所需材料共{len(card.materials)}项：{_names(card.materials, 900)}")
     lines.append(f"完整材料清单和办理说明请查看：{card.url}")
     return "\n".join(lines)
 
