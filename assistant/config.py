@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
 
-    # Accounts: demo accounts only from configuration, e.g. "editor:alice:secret,reviewer:bob:secret".
+    # Accounts: demo accounts only from configuration, e.g. "editor:alice:pw1,reviewer:bob:pw2".
     demo_accounts: str | None = None
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
