@@ -26,6 +26,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
@@ -84,9 +85,9 @@ class DbTokenStorage(SessionStorage):  # type: ignore[misc]
 
     def discard(self, token: str | None) -> None:
         """Forget ``token`` if it is still the stored one (any token when None)."""
-        stmt = delete(WeChatAccessToken).where(WeChatAccessToken.app_id == self.app_id)
+        stmt = delete(WeChatAccessToken).where(col(WeChatAccessToken.app_id) == self.app_id)
         if token is not None:
-            stmt = stmt.where(WeChatAccessToken.token == token)
+            stmt = stmt.where(col(WeChatAccessToken.token) == token)
         with session_scope(self.engine) as session:
             session.execute(stmt)
 
@@ -115,7 +116,8 @@ def _retriable(exc: BaseException) -> bool:
 
 def _token_of(exc: WeChatClientException) -> str | None:
     url = getattr(exc.request, "url", None) or ""
-    return (parse_qs(urlsplit(url).query).get("access_token") or [None])[0]
+    tokens = parse_qs(urlsplit(url).query).get("access_token")
+    return tokens[0] if tokens else None
 
 
 class WeChatApi:

@@ -75,8 +75,9 @@ def classify(msg: BaseMessage, *, max_chars: int) -> Action:
     return Say(texts.UNSUPPORTED)
 
 
-def _ask(msg: BaseMessage, **fields: object) -> Ask:
-    return Ask(dedup_key(msg), UserMessage(sender_id=msg.source, channel="wechat", **fields))
+def _ask(msg: BaseMessage, text: str, lat: float | None = None, lon: float | None = None) -> Ask:
+    message = UserMessage(sender_id=msg.source, channel="wechat", text=text, lat=lat, lon=lon)
+    return Ask(dedup_key(msg), message)
 
 
 def _ask_text(msg: BaseMessage, text: str, max_chars: int) -> Action:

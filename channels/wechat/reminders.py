@@ -23,7 +23,7 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from wechatpy.exceptions import WeChatClientException
 
 from assistant.db import session_scope
@@ -111,7 +111,14 @@ def booked_visits(*, session: Session, day: date) -> list[BookedVisit]:
     b = _booking.c
     stmt = (
         sa.select(
-            b.code, b.person_key, b.guide_name, Hall.name, Hall.content, b.day, b.start, b.end
+            b.code,
+            b.person_key,
+            b.guide_name,
+            col(Hall.name),
+            col(Hall.content),
+            b.day,
+            b.start,
+            b.end,
         )
         .join(Hall, Hall.id == b.hall_id)  # type: ignore[arg-type]
         .where(b.day == day, b.status == "booked")
@@ -160,7 +167,7 @@ def send_reminders(
             log.warning("reminder for booking %s failed: %s", r.visit.code, exc)
             with session_scope(engine) as session:
                 session.execute(
-                    delete(WeChatReminder).where(WeChatReminder.booking_code == r.visit.code)
+                    delete(WeChatReminder).where(col(WeChatReminder.booking_code) == r.visit.code)
                 )
             report.failed += 1
             continue

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from assistant import audit
 from assistant.conversation.messages import Button
@@ -58,7 +58,7 @@ def claim(*, session: Session, key: str, openid: str) -> Claim:
         delivery=Delivery.pending,
         received_at=utcnow(),
     )
-    row = session.exec(select(WeChatInbound).where(WeChatInbound.dedup_key == key)).one()
+    row = session.exec(select(WeChatInbound).where(col(WeChatInbound.dedup_key) == key)).one()
     return Claim(new, row.delivery, row.reply)
 
 
@@ -67,31 +67,34 @@ def settle(*, session: Session, key: str, reply: str | None, delivery: Delivery)
     now = utcnow()
     took = session.execute(
         update(WeChatInbound)
-        .where(WeChatInbound.dedup_key == key, WeChatInbound.delivery == Delivery.pending)
+        .where(col(WeChatInbound.dedup_key) == key, col(WeChatInbound.delivery) == Delivery.pending)
         .values(delivery=delivery, reply=reply, answered_at=now)
     ).rowcount  # type: ignore[attr-defined]
     if took:
         return delivery
     session.execute(
         update(WeChatInbound)
-        .where(WeChatInbound.dedup_key == key)
+        .where(col(WeChatInbound.dedup_key) == key)
         .values(reply=reply, answered_at=now)
     )
-    return session.exec(select(WeChatInbound.delivery).where(WeChatInbound.dedup_key == key)).one()
+    row = session.exec(select(WeChatInbound).where(col(WeChatInbound.dedup_key) == key)).one()
+    return row.delivery
 
 
 def hand_over(*, session: Session, key: str) -> None:
     """The answer goes by customer-service message (a deadline passed, or WeChat retried)."""
     session.execute(
         update(WeChatInbound)
-        .where(WeChatInbound.dedup_key == key, WeChatInbound.delivery == Delivery.pending)
+        .where(col(WeChatInbound.dedup_key) == key, col(WeChatInbound.delivery) == Delivery.pending)
         .values(delivery=Delivery.custom)
     )
 
 
 def prune_inbound(*, session: Session, before: datetime) -> int:
     """Forget deduplication rows older than ``before`` (WeChat retries within seconds)."""
-    return session.execute(delete(WeChatInbound).where(WeChatInbound.received_at < before)).rowcount  # type: ignore[attr-defined]
+    return session.execute(
+        delete(WeChatInbound).where(col(WeChatInbound.received_at) < before)
+    ).rowcount  # type: ignore[attr-defined]
 
 
 def save_choices(*, session: Session, openid: str, choices: Sequence[Button]) -> None:
@@ -119,7 +122,7 @@ def choice_for(*, session: Session, openid: str, number: int) -> Button | None:
 
 def forget(*, session: Session, openid: str) -> None:
     """The citizen unsubscribed: drop pending choices and the ID binding."""
-    session.execute(delete(WeChatChoice).where(WeChatChoice.openid == openid))
+    session.execute(delete(WeChatChoice).where(col(WeChatChoice.openid) == openid))
     unbind_identity(session=session, openid=openid)
 
 
