@@ -27,7 +27,7 @@ from wechatpy.messages import BaseMessage
 from assistant.config import Settings
 from assistant.conversation.messages import Turn, UserMessage
 from assistant.db import session_scope
-from assistant.errors import Unavailable
+from assistant.errors import AssistantError, Unavailable
 from channels.wechat import inbound, service, texts
 from channels.wechat.api_client import WeChatApi
 from channels.wechat.crypto import SafeMode
@@ -133,6 +133,8 @@ class WeChatChannel:
             return texts.UNAVAILABLE
         try:
             turn = await conversation.handle(message)
+        except AssistantError as exc:  # e.g. "请输入您想咨询的问题。": written for the citizen
+            return exc.message
         except Exception:  # the citizen gets a polite answer whatever went wrong behind
             log.exception("conversation failed for wechat user %s", short(message.sender_id))
             return texts.UNAVAILABLE

@@ -44,14 +44,14 @@ class FakeConversation:
 
     answer: Callable[[UserMessage], Turn] = echo
     delay: float = 0.0
-    fail: bool = False
+    fail: Exception | None = None
     messages: list[UserMessage] = field(default_factory=list)
 
     async def handle(self, message: UserMessage) -> Turn:
         self.messages.append(message)
         await asyncio.sleep(self.delay)
-        if self.fail:
-            raise RuntimeError("dialogue server down")
+        if self.fail is not None:
+            raise self.fail
         return self.answer(message)
 
 

@@ -19,6 +19,7 @@ from assistant.conversation.messages import (
     Turn,
     UserMessage,
 )
+from assistant.errors import InvalidInput
 from channels.wechat import texts
 from tests.wechat.conftest import (
     ACCOUNT,
@@ -334,8 +335,13 @@ def test_a_number_without_a_matching_choice_is_passed_on_as_text(wechat: WeChatH
 def test_a_failing_conversation_still_gets_the_citizen_a_polite_answer(
     wechat: WeChatHarness,
 ) -> None:
-    wechat.conversation.fail = True
+    wechat.conversation.fail = RuntimeError("dialogue server down")
     assert wechat.reply(text_xml("你好"))["Content"] == texts.UNAVAILABLE
+
+
+def test_a_refusal_written_for_the_citizen_is_passed_on(wechat: WeChatHarness) -> None:
+    wechat.conversation.fail = InvalidInput("请输入您想咨询的问题。")
+    assert wechat.reply(text_xml("你好"))["Content"] == "请输入您想咨询的问题。"
 
 
 def test_a_question_longer_than_allowed_is_asked_to_be_shorter(wechat: WeChatHarness) -> None:
