@@ -43,6 +43,12 @@ EDITOR = ("alice", "李编辑", "editor")
 REVIEWER = ("bob", "王审核", "reviewer")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread while the browser is open, which would trip later tests that start their own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
