@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import LiveServer, login, screenshot
+from tests.browser.conftest import PASSWORD, LiveServer, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +92,14 @@ def test_editor_change_reaches_citizens_once_a_reviewer_publishes_it(
     expect(reviewer.locator(".audit")).to_contain_text("发布")
     screenshot(reviewer, "history-diff", full_page=True)
 
+    first = reviewer.get_by_role("row").filter(has_text=f"第 {before['version']} 版")
+    first.get_by_role("button", name="回退到此版本").click()
+    first.get_by_role("button", name=f"确认回退到第 {before['version']} 版并立即发布？").click()
+    expect(reviewer.get_by_role("status").filter(has_text="已回退到")).to_be_visible()
+    rolled_back = _public(live_server, "出生登记")
+    assert rolled_back["content"]["phone"] == before["content"]["phone"]
+    assert rolled_back["version"] == after["version"] + 1
+
 
 def test_stale_second_tab_is_told_of_the_conflict_and_can_reload(
     new_page: NewPage, live_server: LiveServer
@@ -153,3 +162,68 @@ def test_new_guide_saved_empty_lists_every_missing_field_beside_it(new_page: New
     expect(page.locator('[data-path="materials.0.id"] > .field-error')).to_have_text("此项必填。")
     screenshot(page, "new-guide-errors")
     assert page.url.endswith("#/new"), "nothing was created"
+
+
+def _submitted_by_api(server: LiveServer, name: str, **changes: object) -> None:
+    """Alice saves and submits a change without the browser (setting the scene quickly)."""
+    with httpx.Client(base_url=server.url) as alice:
+        login_body = {"username": "alice", "password": PASSWORD}
+        assert alice.post("/api/v1/auth/login", json=login_body).status_code == 200
+        gid = _public(server, name)["id"]
+        g = alice.get(f"/api/v1/editor/guides/{gid}").json()
+        body = {"content": {**g["content"], **changes}, "lock_version": g["lock_version"]}
+        g = alice.put(f"/api/v1/editor/guides/{gid}/draft", json=body).json()
+        lock = {"lock_version": g["lock_version"]}
+        assert alice.post(f"/api/v1/editor/guides/{gid}/submit", json=lock).status_code == 200
+
+
+def test_reviewer_must_say_why_when_returning_and_the_editor_reads_it(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    _submitted_by_api(live_server, "出生登记", phone="0660-3777777")
+    reviewer = new_page()
+    login(reviewer, "bob")
+    _open_guide(reviewer, "出生登记")
+    reviewer.get_by_role("button", name="退回", exact=True).click()
+    reviewer.get_by_role("button", name="确认退回").click()
+    expect(reviewer.locator(".review-panel .field-error")).to_have_text(
+        "退回时请写明需要修改的地方。"
+    )
+    reviewer.get_by_placeholder("请写明需要修改的地方（必填）").fill("咨询电话请与部门核实。")
+    reviewer.get_by_role("button", name="确认退回").click()
+    expect(reviewer.locator("h1 .badge")).to_have_text("已退回")
+
+    editor = new_page()
+    login(editor, "alice")
+    _open_guide(editor, "出生登记")
+    expect(editor.get_by_text("审核人退回了这份草稿，意见：咨询电话请与部门核实。")).to_be_visible()
+    expect(editor.get_by_role("button", name="提交审核")).to_be_enabled()
+
+
+def test_renamed_ids_keep_their_references_and_the_content_sent_is_clean(new_page: NewPage) -> None:
+    page = new_page()
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.method == "PUT" else None)
+    login(page, "alice")
+    _open_guide(page, "出生登记")
+    _field(page, "materials.0.id").fill("birth_proof")
+    _field(page, "materials.0.id").blur()
+    _field(page, "situations.1.key").fill("unmarried")
+    _field(page, "situations.1.key").blur()
+    page.get_by_role("button", name="材料 2 上移").click()
+    _field(page, "visits").fill("2")
+    _field(page, "time_limit.statutory_days").fill("")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_role("status").filter(has_text="草稿已保存")).to_be_visible()
+
+    content = sent[-1]["content"]
+    assert [m["id"] for m in content["materials"]][:2] == ["applicant_id", "birth_proof"]
+    assert all(s["materials"][0] == "birth_proof" for s in content["situations"])
+    assert content["situations"][1]["key"] == "unmarried"
+    assert content["questions"][0]["options"][1] == {
+        "label": "没有登记结婚",
+        "situation": "unmarried",
+    }
+    assert content["visits"] == 2 and content["materials"][1]["copies"] == 1
+    assert "statutory_days" not in content["time_limit"]
+    assert '""' not in json.dumps(content) and "null" not in json.dumps(content)
