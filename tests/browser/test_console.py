@@ -90,6 +90,7 @@ def test_editor_change_reaches_citizens_once_a_reviewer_publishes_it(
     expect(diff.locator(".line.add").filter(has_text="phone: 0660-3999999")).to_be_visible()
     expect(diff.locator(".line.del").filter(has_text="phone: 0660-12345")).to_be_visible()
     expect(reviewer.locator(".audit")).to_contain_text("发布")
+    reviewer.evaluate("window.scrollTo(0, 0)")  # sticky head: capture from the top
     screenshot(reviewer, "history-diff", full_page=True)
 
     first = reviewer.get_by_role("row").filter(has_text=f"第 {before['version']} 版")

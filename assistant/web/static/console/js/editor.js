@@ -50,6 +50,7 @@ export async function showEditor(root, { id, me, meta, navigate }) {
 
   function drawHead() {
     const g = page.guide;
+    document.title = `${page.dirty ? "● " : ""}${g ? g.name : "新建指南"} · 智导指南编辑台`;
     const st = status();
     const working = g && g.working_version;
     const ownWork = g && g.working_author === me.username && !me.roles.includes("admin");
@@ -314,6 +315,19 @@ export async function showEditor(root, { id, me, meta, navigate }) {
     });
     report(`${text}（共 ${details.length} 处）`, "error", h("ul", { class: "error-list" }, list));
   }
+
+  // Ctrl+S / ⌘S saves the draft while this editor is on screen.
+  const onKey = (e) => {
+    if (!headBox.isConnected) {
+      document.removeEventListener("keydown", onKey);
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+      e.preventDefault();
+      if (page.dirty || !page.guide) save();
+    }
+  };
+  document.addEventListener("keydown", onKey);
 
   await load();
   return { isDirty: () => page.dirty, flash: (text) => report(text, "ok") };

@@ -71,9 +71,8 @@ export async function showHistory(box, { guide, me, onChanged, report }) {
           "div",
           { class: "actions" },
           v.number !== current ? h("button", { type: "button", class: "small", onclick: () => compare(v.number) }, `对比第 ${current} 版`) : null,
-        reviewer && v.number !== guide.published_version && v.status !== "draft" && v.status !== "submitted"
-            ? rollbackButton(v)
-            : null,
+          // Only versions that were once published: rollback must not publish unreviewed work.
+          reviewer && v.status === "superseded" ? rollbackButton(v) : null,
         ),
       ),
     ),

@@ -6,6 +6,7 @@ import { STATUS } from "./labels.js";
 import { badge, message } from "./ui.js";
 
 export async function showList(root, { me, navigate, filters }) {
+  document.title = "办事指南 · 智导指南编辑台";
   const search = h("input", { type: "search", placeholder: "按事项名称搜索，如 出生登记", value: filters.q || "", "aria-label": "搜索指南" });
   const department = h("select", { "aria-label": "按部门筛选" }, h("option", { value: "" }, "全部部门"));
   const statusSel = h(

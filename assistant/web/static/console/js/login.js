@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 
 export function showLogin(root, { onLoggedIn, notice = "" }) {
+  document.title = "登录 · 智导指南编辑台";
   const username = h("input", { id: "username", name: "username", autocomplete: "username", required: true, maxLength: 40 });
   const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true, maxLength: 200 });
   const error = h("div", { class: "error-text", role: "alert" }, notice);
