@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from assistant.app import create_app
 from assistant.auth import service as auth_service
@@ -59,6 +59,9 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+expect.set_options(timeout=10_000)  # generous for loaded CI machines; passing steps are fast
 
 
 @dataclass
@@ -113,7 +116,7 @@ def new_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[...
             context = browser.new_context(
                 base_url=live_server.url, viewport={"width": 1366, "height": 860}, locale="zh-CN"
             )
-            context.set_default_timeout(5000)
+            context.set_default_timeout(10_000)
             contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -6,7 +6,13 @@ import { h, uid } from "./dom.js";
 /** A labelled field; `path` lets server errors find their place (data-path). */
 export function field({ label, path, required = false, hint = "", wide = false }, control) {
   const id = control.id || (control.id = uid());
-  const isGroup = control.classList.contains("choices");
+  // A single input gets a <label for>; a group of choices is named by aria-labelledby; a lone
+  // checkbox already carries its own label.
+  const isGroup = !["INPUT", "SELECT", "TEXTAREA"].includes(control.tagName);
+  if (isGroup && control.tagName !== "LABEL") {
+    control.setAttribute("role", "group");
+    control.setAttribute("aria-labelledby", `${id}-label`);
+  }
   const title = [label, required ? h("span", { class: "req", title: "必填" }, " *") : null];
   return h(
     "div",
