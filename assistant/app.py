@@ -18,8 +18,11 @@ from assistant.conversation.router import webhook_router
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
+from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
+from channels.wechat.channel import WeChatChannel
+from channels.wechat.router import router as wechat_router
 
 log = logging.getLogger("assistant")
 
@@ -31,7 +34,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        await app.state.conversation.aclose()
+        await _app.state.wechat.drain(timeout=10)  # answers still on their way to WeChat
+        await _app.state.conversation.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -45,10 +49,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
+    app.state.shared_data = provider_factory(settings)
+    app.state.wechat = WeChatChannel(settings, engine)
     app.state.conversation = Conversation(app.state)  # Rasa gateway + custom-action executor
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(wechat_router)
     app.include_router(webhook_router)  # Rasa's custom-action calls (POST /webhook)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
