@@ -75,8 +75,10 @@ class ActionFindGuide(ServiceAction):
                     )
                 )
             return events + present(self.services, dispatcher, found)
-        if pending in NEEDS_NO_GUIDE and (entity(tracker, "district") or entity(tracker, "hall")):
-            return [SlotSet("aspect", None)] + ANSWERS[pending](
+        place = entity(tracker, "district") or entity(tracker, "hall")
+        if place and found.status == "no_match":  # "我在海丰": where to go, from there
+            aspect = pending if pending in NEEDS_NO_GUIDE else "nearest"
+            return [SlotSet("aspect", None)] + ANSWERS[aspect](
                 self.services, kb, tracker, dispatcher, current, None
             )
         if found.status == "ambiguous":

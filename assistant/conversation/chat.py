@@ -32,7 +32,7 @@ class Conversation:
         self.gateway = gateway or RasaGateway(state.settings)
         self.actions: ActionExecutor = build_executor(self.services)
 
-    async def turn(self, message: UserMessage) -> Turn:
+    async def handle(self, message: UserMessage) -> Turn:
         started = time.perf_counter()
         text = (message.payload or message.text).strip()
         if not text:

@@ -32,7 +32,7 @@ def conversation(request: Request) -> Conversation:
 async def chat(message: UserMessage, request: Request) -> Turn:
     """Answers through the dialogue server; when it is down or slow, guide questions are still
     answered (``degraded: true``) and booking and waiver checks are said to be unavailable."""
-    return await conversation(request).turn(message)
+    return await conversation(request).handle(message)
 
 
 @webhook_router.post("/webhook")

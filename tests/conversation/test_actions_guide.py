@@ -150,3 +150,20 @@ def test_online_answer_follows_the_guides_online_level(services: Services, kb: K
     assert messages[0]["response"] == {"appointment_only": "utter_online_appointment"}.get(
         level, f"utter_online_{level}"
     )
+
+
+def test_a_district_after_being_asked_where_one_is_answers_the_nearest_halls(
+    services: Services, kb: KbSnapshot
+) -> None:
+    g = kb.guide("出生登记")
+    t = tracker(
+        "我在海丰",
+        intent="inform",
+        entities=[("district", "海丰县")],
+        slots={"guide_id": str(g.id), "aspect": "nearest", "district": "海丰县"},
+    )
+    events, messages = run(ActionFindGuide(services), t)
+    assert events == [SlotSet("aspect", None)]
+    assert responses(messages)[0] == "utter_nearest"
+    [halls] = cards(messages)
+    assert halls["halls"][0]["name"].startswith("海丰县")
