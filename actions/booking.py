@@ -54,7 +54,7 @@ class ValidateAppointmentForm(FormValidationAction):
     ) -> list[EventType]:
         """At activation the service is the one named in the request, else the current guide."""
         events: list[EventType] = []
-        if (tracker.active_loop or {}).get("name") != "appointment_form":
+        if tracker.get_slot("requested_slot") is None:  # activation
             kb = self.services.kb()
             found = resolve(self.services, kb, tracker, named=True)
             if found.guide is not None:

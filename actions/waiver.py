@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.waiver import idcard
-from assistant.waiver.consent import Requester
-from assistant.waiver.models import Channel
-from assistant.waiver.present import check_public
-from assistant.waiver.service import CheckRequest, run_check
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,6 +15,11 @@ from actions.services import Services
 from assistant.conversation import sealing
 from assistant.conversation.messages import MaterialLine, WaiverCard
 from assistant.errors import AssistantError
+from assistant.waiver import idcard
+from assistant.waiver.consent import Requester
+from assistant.waiver.models import Channel
+from assistant.waiver.present import check_public
+from assistant.waiver.service import CheckRequest, run_check
 
 
 def sealed_id_number(
@@ -58,7 +58,7 @@ class ValidateWaiverForm(FormValidationAction):
         """A guide named in the request itself ("出生登记能免交哪些") becomes the current one;
         without any guide the form ends at once (``action_check_waiver`` asks for one)."""
         events: list[EventType] = []
-        if (tracker.active_loop or {}).get("name") != "waiver_form":  # activation
+        if tracker.get_slot("requested_slot") is None:  # activation
             kb = self.services.kb()
             found = resolve(self.services, kb, tracker, named=True)
             if found.guide is not None:

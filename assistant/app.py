@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _app.state.conversation.warm_up()  # the NLU pipeline, built before the first question
         yield
         await _app.state.wechat.drain(timeout=10)  # answers still on their way to WeChat
         await _app.state.conversation.aclose()

@@ -8,6 +8,7 @@ actions share the app's engine, KB cache and NLU).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -64,6 +65,19 @@ class Conversation:
     def _degraded(self, text: str) -> list:
         s = self.services
         return degraded_replies(s.nlu, s.kb(), text, s.settings.base_url)
+
+    def warm_up(self) -> None:
+        """Build the NLU pipeline in the background, so that the first citizen after a start
+        does not wait for it (skipped in tests, which share one pipeline)."""
+        if self.services.settings.environment == "test":
+            return
+        threading.Thread(target=self._warm, name="nlu-warm-up", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            self._degraded("你好")
+        except Exception:  # a failed warm-up only means a slower first answer
+            log.exception("NLU warm-up failed")
 
     async def aclose(self) -> None:
         await self.gateway.aclose()

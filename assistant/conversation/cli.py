@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.conversation.endpoints import endpoints_yaml
+from assistant.conversation.endpoints import endpoints_yaml, prepare_tracker_db
 from assistant.conversation.rasa_export import build_export, write_export
 from assistant.kb import files
 
@@ -51,6 +51,7 @@ def endpoints(
     target = out or settings.data_dir / "rasa" / "endpoints.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(endpoints_yaml(settings), encoding="utf-8")
+    prepare_tracker_db(settings)
     typer.echo(str(target))
 
 

@@ -136,3 +136,14 @@ def test_endpoints_for_postgresql_and_redis(tmp_path: Path) -> None:
         "db": 2,
         "password": "secret",
     }
+
+
+def test_the_default_tracker_store_is_created_in_wal_mode(tmp_path: Path) -> None:
+    import sqlite3
+
+    from assistant.conversation.endpoints import prepare_tracker_db
+
+    path = prepare_tracker_db(Settings(data_dir=tmp_path))
+    assert path == (tmp_path / "rasa" / "trackers.db").resolve()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
