@@ -6,10 +6,13 @@
 Each citizen holds one conversation through ``POST /api/v1/chat`` (app → Rasa → custom
 actions → database): a guide question, materials, fee, where, "帮我约明天上午" with the
 appointment form (clicking the offered buttons), the waiver check with consent, then
-cancelling. All citizens run at once. Prints the turn latency (p50, p99, max), the turns per
-second, how many turns were answered in degraded mode, and the peak resident memory of each
-process given with ``--pid`` (sampled every 100 ms). ``scripts/bench_conversation.sh`` starts
-a fresh stack on free ports and runs this against it.
+cancelling. All citizens run at once; between two turns a citizen reads and types for
+``--think`` seconds on average (uniform ±50 %; 0 hammers the stack closed-loop).
+
+Prints the turn latency (p50, p99, max), turns per second, how many turns were answered in
+degraded mode, and the peak resident memory of each process given with ``--pid`` (sampled
+every 100 ms). ``scripts/bench_conversation.sh`` starts a fresh stack on free ports and runs
+this against it.
 """
 
 from __future__ import annotations
@@ -25,8 +28,14 @@ from datetime import date, timedelta
 import httpx
 import psutil
 
-OPENING = ["身份证丢了怎么补办", "孩子出生了怎么上户口", "想办港澳通行证", "结婚登记怎么办",
-           "社保卡丢了", "我想办居住证"]
+OPENING = [
+    "身份证丢了怎么补办",
+    "孩子出生了怎么上户口",
+    "想办港澳通行证",
+    "结婚登记怎么办",
+    "社保卡丢了",
+    "我想办居住证",
+]
 FOLLOW_UPS = ["要带什么材料", "多少钱", "在哪办"]
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -35,7 +44,10 @@ def id_number(n: int) -> str:
     """A valid (fictitious) resident ID number: 城区, born 1980 + n, check digit computed."""
     born = date(1980, 1, 1) + timedelta(days=373 * n)
     first17 = f"441502{born:%Y%m%d}{100 + n % 900:03d}"
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _WEIGHTS)) % 11]
+    return (
+        first17
+        + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    )
 
 
 @dataclass
@@ -46,10 +58,12 @@ class Stats:
     booked: int = 0
 
 
-async def citizen(client: httpx.AsyncClient, n: int, stats: Stats) -> None:
+async def citizen(client: httpx.AsyncClient, n: int, stats: Stats, think: float = 0.0) -> None:
     sender = f"bench-{n}-{random.randrange(10**9)}"
 
     async def say(text: str | None = None, payload: str | None = None) -> list[dict]:
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
         body = {"sender_id": sender, "channel": "web", "text": text or "", "payload": payload}
         started = time.perf_counter()
         r = await client.post("/api/v1/chat", json=body)
@@ -104,6 +118,7 @@ async def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8000")
     ap.add_argument("--citizens", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=1, help="conversations per citizen")
+    ap.add_argument("--think", type=float, default=1.0, help="mean seconds between turns")
     ap.add_argument("--pid", type=int, action="append", default=[], help="a process to measure")
     args = ap.parse_args()
     stats, peaks, stop = Stats(), {}, asyncio.Event()
@@ -113,16 +128,25 @@ async def main() -> None:
         await citizen(client, 999, Stats())  # warm-up: first parse, first queries
         started = time.perf_counter()
         for r in range(args.rounds):
-            await asyncio.gather(*(citizen(client, r * args.citizens + i, stats)
-                                   for i in range(args.citizens)))
+            await asyncio.gather(
+                *(
+                    citizen(client, r * args.citizens + i, stats, args.think)
+                    for i in range(args.citizens)
+                )
+            )
         wall = time.perf_counter() - started
     stop.set()
     await sampler
     lat = stats.latencies
-    print(f"citizens {args.citizens} x {args.rounds} conversation(s): {len(lat)} turns in "
-          f"{wall:.1f} s ({len(lat) / wall:.1f} turns/s); bookings made {stats.booked}")
-    print(f"turn latency ms: p50 {statistics.median(lat):.0f}  p90 {pct(lat, 0.9):.0f}  "
-          f"p99 {pct(lat, 0.99):.0f}  max {max(lat):.0f}")
+    print(
+        f"citizens {args.citizens} x {args.rounds} conversation(s), think {args.think} s: "
+        f"{len(lat)} turns in "
+        f"{wall:.1f} s ({len(lat) / wall:.1f} turns/s); bookings made {stats.booked}"
+    )
+    print(
+        f"turn latency ms: p50 {statistics.median(lat):.0f}  p90 {pct(lat, 0.9):.0f}  "
+        f"p99 {pct(lat, 0.99):.0f}  max {max(lat):.0f}"
+    )
     print(f"degraded turns {stats.degraded}, HTTP errors {stats.errors}")
     for pid, rss in peaks.items():
         name = " ".join(psutil.Process(pid).cmdline()[1:4])

@@ -20,6 +20,11 @@ for _ in $(seq 1 100); do
   if curl -fsS "http://$host:$port/healthz" >/dev/null 2>&1; then break; fi
   sleep 0.2
 done
+# Rasa's first answer pays for TensorFlow's graph tracing: spend it on a warm-up message.
+( until curl -fsS "$rasa_url/" >/dev/null 2>&1; do sleep 2; done
+  curl -fsS -X POST "$rasa_url/webhooks/rest/webhook" -H 'Content-Type: application/json' \
+    -d '{"sender": "warm-up", "message": "你好"}' >/dev/null 2>&1 || true ) &
+pids+=($!)
 echo
 echo "智导 is running:"
 echo "  web:            http://$host:$port/"
