@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from enum import StrEnum
 
 from assistant.errors import InvalidInput
@@ -63,7 +62,6 @@ class HallOption:
     wait_minutes: float | None  # None: hall not open now
     distance_km: float | None = None
     travel_minutes: float | None = None
-    next_slot: datetime | None = None
 
     @property
     def served_minutes(self) -> float | None:

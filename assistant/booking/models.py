@@ -12,6 +12,7 @@ Appointment dates and times are the city's wall-clock (``day``, ``start``, ``end
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -156,3 +157,107 @@ class QueueTicket(SQLModel, table=True):
     called_at: datetime | None = None
     completed_at: datetime | None = None
     service_seconds: float | None = None
+
+
+# API shapes (request bodies and responses). Formats (ID number, phone) are checked by the
+# domain, which explains a mistake in Chinese; Field limits bound the sizes.
+
+
+class ProofIn(SQLModel):
+    """Either the phone number or the ID number given when booking."""
+
+    phone: str | None = Field(default=None, max_length=20)
+    id_number: str | None = Field(default=None, max_length=20)
+
+
+class BookingCreate(SQLModel):
+    hall: str = Field(min_length=1, max_length=80, description="hall id, slug or name")
+    guide: str = Field(min_length=1, max_length=80, description="guide id, slug or name")
+    date: dt.date
+    start: dt.time = Field(description="slot start, e.g. 09:30")
+    name: str = Field(min_length=1, max_length=40)
+    id_number: str = Field(min_length=1, max_length=20)
+    phone: str = Field(min_length=1, max_length=20)
+    idempotency_key: str | None = Field(
+        default=None, max_length=80, description="or the Idempotency-Key header"
+    )
+    channel: str = Field(default="api", max_length=20)
+
+
+class RescheduleIn(ProofIn):
+    date: dt.date
+    start: dt.time
+    hall: str | None = Field(
+        default=None, max_length=80, description="another hall (default: the same)"
+    )
+
+
+class MineIn(SQLModel):
+    id_number: str = Field(min_length=1, max_length=20)
+    phone: str = Field(min_length=1, max_length=20)
+
+
+class LookupIn(ProofIn):
+    code: str = Field(min_length=1, max_length=20)
+
+
+class HallBrief(SQLModel):
+    id: int
+    name: str
+    address: str
+    phone: str
+
+
+class BookingPublic(SQLModel):
+    code: str
+    status: BookingStatus
+    status_text: str
+    hall: HallBrief
+    guide: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    name: str
+    id_masked: str
+    phone_masked: str
+    provisional: bool = Field(
+        description="the official calendar for that date is not yet published"
+    )
+    created_at: datetime
+    cancel_reason: str | None = None
+    message: str
+
+
+class CalendarExceptionCreate(SQLModel):
+    date: dt.date
+    kind: ExceptionKind
+    reason: str = Field(min_length=1, max_length=100)
+    hall: str | None = Field(
+        default=None, max_length=80, description="hall id, slug or name; none: city-wide"
+    )
+    periods: list[str] = Field(
+        default_factory=list, max_length=4, description='e.g. ["09:00-12:00"]'
+    )
+
+
+class CalendarExceptionPublic(SQLModel):
+    id: int
+    date: dt.date
+    kind: ExceptionKind
+    reason: str
+    hall_id: int | None
+    periods: list[str]
+    created_by: str
+
+
+class TicketPublic(SQLModel):
+    id: int
+    label: str
+    hall: str
+    group: str
+    status: TicketStatus
+    window: int | None
+    appointment: bool
+    ahead: int | None = None
+    wait_minutes: int | None = None
+    message: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 import pytest
 
@@ -93,9 +92,7 @@ def test_without_position_the_citizen_district_comes_first_then_shorter_waits() 
 
 
 def test_closed_hall_counts_no_wait_in_time_to_be_served() -> None:
-    closed = with_distance(
-        HallOption(1, "甲", "城区", 0, None, next_slot=datetime(2026, 11, 24, 9)), 3.0, 30
-    )
+    closed = with_distance(HallOption(1, "甲", "城区", 0, None), 3.0, 30)
     assert closed.served_minutes == 6.0
 
 

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'booking_0001'
 down_revision: str | Sequence[str] | None = 'kb_0001'
 branch_labels: str | Sequence[str] | None = ('booking',)

@@ -1,0 +1,331 @@
+"""The hall queue (取号/叫号): tickets, calls, service times and waiting estimates.
+
+One queue per hall, window group and day. Appointment holders who arrive in time get a ticket
+with priority (called before walk-ins); late arrivals queue like walk-ins. Calling the next
+ticket at a window completes the ticket that window was serving, as hall calling systems do,
+so service times are recorded even when a clerk does not press "complete". Waiting estimates
+use the plain model in ``estimate``: people ahead, open windows (the group's windows in
+halls.yml) and the recent service times of this queue, falling back to the guide's typical
+duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from assistant import audit
+from assistant.booking import calendar_service, catalog, codes, estimate, rules
+from assistant.booking.calendar import HallDay, hall_day
+from assistant.booking.catalog import Counter
+from assistant.booking.models import Booking, BookingStatus, QueueTicket, TicketStatus
+from assistant.booking.service import starts_at
+from assistant.booking.txn import run_write, to_utc
+from assistant.errors import Conflict, InvalidInput, NotFound
+from assistant.kb.snapshot import HallRecord, KbSnapshot
+
+HISTORY_DAYS = 7
+DEFAULT_SERVICE_MINUTES = 15.0
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    hall_id: int
+    group: str
+    open_now: bool
+    waiting: int
+    busy: int
+    windows: int
+    service_minutes: float
+    wait_minutes: float | None  # for someone taking a ticket now; None when closed
+
+
+def opening_today(session: Session, hall: HallRecord, now: datetime) -> HallDay:
+    today = now.date()
+    return hall_day(
+        hall.hall, hall.id, today, calendar_service.records_between(session, today, today)
+    )
+
+
+def is_open_at(opening: HallDay, now: datetime) -> bool:
+    return opening.open and any(p.start <= now.time() < p.end for p in opening.periods)
+
+
+def _count(session: Session, hall_id: int, group: str, day: date, status: TicketStatus) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(QueueTicket)
+        .where(
+            QueueTicket.hall_id == hall_id,
+            QueueTicket.group_key == group,
+            QueueTicket.day == day,
+            QueueTicket.status == status,
+        )
+    ).one()
+
+
+def recent_service_seconds(
+    session: Session, hall_id: int, group: str, now: datetime
+) -> list[float]:
+    rows = session.exec(
+        select(QueueTicket.service_seconds)
+        .where(
+            QueueTicket.hall_id == hall_id,
+            QueueTicket.group_key == group,
+            QueueTicket.status == TicketStatus.done,
+            col(QueueTicket.day) >= now.date() - timedelta(days=HISTORY_DAYS),
+        )
+        .order_by(col(QueueTicket.completed_at).desc())
+        .limit(estimate.RECENT)
+    ).all()
+    return [s for s in reversed(rows) if s is not None]
+
+
+def status(
+    *,
+    session: Session,
+    hall: HallRecord,
+    group: str,
+    typical_minutes: float,
+    now: datetime,
+    ahead: int | None = None,
+) -> QueueStatus:
+    """The queue now; ``ahead`` (people before a given ticket) defaults to everyone waiting."""
+    today = now.date()
+    opening = opening_today(session, hall, now)
+    waiting = _count(session, hall.id, group, today, TicketStatus.waiting)
+    busy = _count(session, hall.id, group, today, TicketStatus.called)
+    windows = hall.hall.groups.get(group, 0)
+    service = estimate.service_minutes(
+        recent_service_seconds(session, hall.id, group, now), typical_minutes
+    )
+    open_now = is_open_at(opening, now)
+    wait = None
+    if open_now or waiting or busy:
+        people = waiting if ahead is None else ahead
+        wait = estimate.wait_minutes(ahead=people, busy=busy, windows=windows, service=service)
+    return QueueStatus(hall.id, group, open_now, waiting, busy, windows, service, wait)
+
+
+def counter_status(*, session: Session, c: Counter, now: datetime) -> QueueStatus:
+    return status(
+        session=session,
+        hall=c.hall,
+        group=c.group,
+        typical_minutes=c.guide.guide.service_minutes,
+        now=now,
+    )
+
+
+def _issue(
+    session: Session,
+    kb: KbSnapshot,
+    c: Counter,
+    *,
+    booking: Booking | None,
+    priority: int,
+    now: datetime,
+) -> QueueTicket:
+    today = now.date()
+    last = session.exec(
+        select(func.max(QueueTicket.number)).where(
+            QueueTicket.hall_id == c.hall.id,
+            QueueTicket.group_key == c.group,
+            QueueTicket.day == today,
+        )
+    ).one()
+    number = (last or 0) + 1
+    letter = codes.group_letter([g.key for g in kb.groups], c.group)
+    ticket = QueueTicket(
+        hall_id=c.hall.id,
+        group_key=c.group,
+        day=today,
+        number=number,
+        label=codes.ticket_label(letter, number),
+        guide_id=c.guide.id,
+        booking_id=booking.id if booking else None,
+        priority=priority,
+        issued_at=to_utc(now),
+    )
+    session.add(ticket)
+    session.flush()  # a concurrent ticket with the same number fails here; run_write retries
+    return ticket
+
+
+def walk_in(
+    *, engine: Engine, kb: KbSnapshot, hall_ref: str, guide_ref: str, now: datetime
+) -> QueueTicket:
+    c = catalog.counter(kb, hall_ref, guide_ref)
+
+    def work(session: Session) -> QueueTicket:
+        opening = opening_today(session, c.hall, now)
+        if not opening.open:
+            raise Conflict(f"今天{opening.reason or '不对外办公'}，大厅不办公。")
+        if opening.booked_only:
+            raise Conflict("今天的办公时段仅接待已预约的办事人，请先预约后再来。")
+        if now.time() >= max(p.end for p in opening.periods):
+            raise Conflict("今天的办公时间已结束，请在下一个工作日再来取号。")
+        return _issue(session, kb, c, booking=None, priority=0, now=now)
+
+    return run_write(engine, work)
+
+
+def check_in(
+    *, engine: Engine, kb: KbSnapshot, code: str, hall_ref: str | None, now: datetime
+) -> tuple[QueueTicket, Booking]:
+    """Turn an appointment into a ticket when its holder arrives."""
+
+    def work(session: Session) -> tuple[QueueTicket, Booking]:
+        b = session.exec(
+            select(Booking).where(Booking.code == codes.normalise_code(code)).with_for_update()
+        ).first()
+        if b is None:
+            raise NotFound("没有找到该预约号，请核对后重新输入。")
+        if hall_ref is not None and catalog.hall(kb, hall_ref).id != b.hall_id:
+            other = kb.hall(b.hall_id)
+            raise Conflict(
+                f"该预约的办理地点是{other.hall.name if other else '其他大厅'}，不在本大厅。"
+            )
+        if b.status != BookingStatus.booked:
+            raise Conflict(
+                {
+                    "checked_in": "该预约已签到取号。",
+                    "cancelled": "该预约已取消。",
+                    "no_show": "该预约已过时段并记为未到。",
+                }[b.status.value]
+            )
+        if b.day != now.date():
+            raise Conflict(f"该预约的日期是{b.day.month}月{b.day.day}日，不是今天。")
+        ends_at = datetime.combine(b.day, b.end)
+        arrival = rules.arrival(starts_at(b), ends_at, now)
+        if arrival == rules.Arrival.early:
+            raise Conflict(
+                f"您预约的时段是 {b.start:%H:%M}-{b.end:%H:%M}，请在开始前1小时内再取号。"
+            )
+        c = catalog.counter(kb, b.hall_id, b.guide_id)
+        ticket = _issue(
+            session, kb, c, booking=b, priority=int(arrival == rules.Arrival.on_time), now=now
+        )
+        b.status, b.checked_in_at, b.updated_at = BookingStatus.checked_in, to_utc(now), to_utc(now)
+        session.add(b)
+        return ticket, b
+
+    return run_write(engine, work)
+
+
+def _finish(session: Session, ticket: QueueTicket, now: datetime) -> None:
+    ticket.status, ticket.completed_at = TicketStatus.done, to_utc(now)
+    if ticket.called_at is not None:
+        ticket.service_seconds = max((to_utc(now) - ticket.called_at).total_seconds(), 0.0)
+    session.add(ticket)
+
+
+def call_next(
+    *,
+    engine: Engine,
+    kb: KbSnapshot,
+    hall_ref: str,
+    group: str,
+    window: int,
+    actor: str,
+    now: datetime,
+) -> QueueTicket | None:
+    """Complete the window's current ticket and call the next one (None: nobody waiting)."""
+    h = catalog.hall(kb, hall_ref)
+    if not h.hall.groups.get(group):
+        raise InvalidInput(f"{h.hall.name}没有“{group}”窗口组。")
+
+    def work(session: Session) -> QueueTicket | None:
+        base = select(QueueTicket).where(
+            QueueTicket.hall_id == h.id,
+            QueueTicket.group_key == group,
+            QueueTicket.day == now.date(),
+        )
+        serving = base.where(
+            QueueTicket.status == TicketStatus.called, QueueTicket.window == window
+        )
+        for current in session.exec(serving).all():
+            _finish(session, current, now)
+        waiting = base.where(QueueTicket.status == TicketStatus.waiting)
+        for candidate in session.exec(
+            waiting.order_by(col(QueueTicket.priority).desc(), QueueTicket.number)
+        ).all():
+            claimed = session.exec(  # type: ignore[call-overload]
+                update(QueueTicket)
+                .where(
+                    col(QueueTicket.id) == candidate.id,
+                    col(QueueTicket.status) == TicketStatus.waiting,
+                )
+                .values(status=TicketStatus.called, window=window, called_at=to_utc(now))
+            )
+            if claimed.rowcount == 1:
+                session.refresh(candidate)
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="queue.call",
+                    entity="queue_ticket",
+                    entity_id=candidate.id or 0,
+                    label=candidate.label,
+                    window=window,
+                )
+                return candidate
+        return None
+
+    return run_write(engine, work)
+
+
+def complete(*, engine: Engine, ticket_id: int, now: datetime) -> QueueTicket:
+    def work(session: Session) -> QueueTicket:
+        ticket = session.exec(
+            select(QueueTicket).where(QueueTicket.id == ticket_id).with_for_update()
+        ).first()
+        if ticket is None:
+            raise NotFound("没有找到该号码。")
+        if ticket.status == TicketStatus.waiting:
+            raise Conflict(f"{ticket.label} 还没有被叫号，不能办结。")
+        if ticket.status == TicketStatus.called:
+            _finish(session, ticket, now)
+        return ticket
+
+    return run_write(engine, work)
+
+
+def ticket_position(
+    *, session: Session, kb: KbSnapshot, ticket_id: int, now: datetime
+) -> tuple[QueueTicket, int, QueueStatus]:
+    """A ticket of today, the number of people called before it, and the queue's estimate."""
+    ticket = session.get(QueueTicket, ticket_id)
+    if ticket is None or ticket.day != now.date():
+        raise NotFound("没有找到今天的这个号码。")
+    g = kb.guide(ticket.guide_id) if ticket.guide_id else None
+    typical = float(g.guide.service_minutes) if g else DEFAULT_SERVICE_MINUTES
+    ahead = session.exec(
+        select(func.count())
+        .select_from(QueueTicket)
+        .where(
+            QueueTicket.hall_id == ticket.hall_id,
+            QueueTicket.group_key == ticket.group_key,
+            QueueTicket.day == ticket.day,
+            QueueTicket.status == TicketStatus.waiting,
+            (col(QueueTicket.priority) > ticket.priority)
+            | (
+                (col(QueueTicket.priority) == ticket.priority)
+                & (col(QueueTicket.number) < ticket.number)
+            ),
+        )
+    ).one()
+    hall = catalog.hall(kb, ticket.hall_id)
+    queue = status(
+        session=session,
+        hall=hall,
+        group=ticket.group_key,
+        typical_minutes=typical,
+        now=now,
+        ahead=ahead,
+    )
+    return ticket, ahead, queue
