@@ -32,6 +32,8 @@ from assistant.db import make_engine, migrate, session_scope
 from assistant.kb import files, importer
 
 KB_DIR = PROJECT_ROOT / "guides_kb"
+# The project's shared material (catalog, demo city, dev questions) sits beside the checkout.
+SHARED_DIR = Path(os.environ.get("ASSISTANT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 PG_URL = os.environ.get("TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
 

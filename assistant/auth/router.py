@@ -22,7 +22,7 @@ def login(body: LoginIn, response: Response, session: SessionDep, settings: Sett
     token = service.open_session(session, user=user, hours=settings.session_hours)
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="strict", max_age=settings.session_hours * 3600,
-        secure=settings.public_base_url.startswith("https"),
+        secure=settings.base_url.startswith("https"),
     )
     return UserPublic.model_validate(user, from_attributes=True)
 

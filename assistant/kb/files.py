@@ -62,6 +62,8 @@ class Bundle:
 
 # ---------------------------------------------------------------- reading
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+
 
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
@@ -70,7 +72,7 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
         problems.append(Problem(rel, "(file)", "not UTF-8 text"))
         return None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -105,7 +105,7 @@ def list_guides(
         if hall_rec is None:
             raise NotFound(f"没有找到服务大厅：{hall}")
     found = service.filter_guides(kb, department=department, life_event=life_event, hall=hall_rec, online=online, text=q)
-    return Page(total=len(found), items=[summary(g, settings.public_base_url) for g in found[offset : offset + limit]])
+    return Page(total=len(found), items=[summary(g, settings.base_url) for g in found[offset : offset + limit]])
 
 
 @router.get("/guides/{ref}", response_model=GuidePublic, summary="One published guide with situations and materials")
@@ -113,12 +113,12 @@ def get_guide(ref: str, kb: KbDep, settings: SettingsDep) -> GuidePublic:
     g = kb.guide(ref)
     if g is None:
         raise NotFound(f"没有找到办事指南：{ref}")
-    return guide_public(kb, g, settings.public_base_url)
+    return guide_public(kb, g, settings.base_url)
 
 
 @router.get("/themes", response_model=list[ThemePublic], summary="“一件事” themes with their items")
 def list_themes(kb: KbDep, settings: SettingsDep) -> list[ThemePublic]:
-    return [_theme(kb, t.id, settings.public_base_url) for t in kb.themes]
+    return [_theme(kb, t.id, settings.base_url) for t in kb.themes]
 
 
 @router.get("/themes/{ref}", response_model=ThemePublic)
@@ -126,7 +126,7 @@ def get_theme(ref: str, kb: KbDep, settings: SettingsDep) -> ThemePublic:
     t = kb.theme(ref)
     if t is None:
         raise NotFound(f"没有找到“一件事”主题：{ref}")
-    return _theme(kb, t.id, settings.public_base_url)
+    return _theme(kb, t.id, settings.base_url)
 
 
 def _theme(kb: KbSnapshot, theme_id: int, base_url: str) -> ThemePublic:

@@ -33,8 +33,30 @@ KEY = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 SLUG = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 
 
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def tidy_text(value: str) -> str:
+    """Drop the spaces a folded YAML scalar leaves between Chinese characters."""
+    return _CJK_GAP.sub("", value)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tidy_strings(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = tidy_text(value)
+            elif isinstance(value, list):
+                value = [tidy_text(v) if isinstance(v, str) else v for v in value]
+            out[key] = value
+        return out
 
 
 class ItemType(StrEnum):
