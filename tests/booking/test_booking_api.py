@@ -169,7 +169,8 @@ def test_a_double_submission_without_key_is_refused_and_writes_nothing(
     second = book(start="10:00")
     assert second.status_code == 409
     assert second.json()["error"]["message"] == (
-        "您已预约11月24日 09:00 办理“出生登记”，同一事项每天只能预约一次。如需更换时间，请使用改约。"
+        "您已预约11月24日 09:00 办理“出生登记”，"
+        "同一事项每天只能预约一次。如需更换时间，请使用改约。"
     )
     assert (booking_rows(engine), booked_places(engine)) == (1, 1)
 
@@ -190,12 +191,11 @@ def test_bad_input_gets_a_reason_in_chinese_and_nothing_is_written(
     cases = {
         "身份证号码校验位不正确，请核对是否输错了某一位。": book(id_number="441502199003151238"),
         "手机号码应为11位数字，请核对后重新输入。": book(phone="12345"),
-        f"{HALL}2026年11月24日没有 12:30 开始的预约时段（时段从 09:00、09:30、10:00 等开始，每段30分钟）。": book(
-            start="12:30"
-        ),
+        f"{HALL}2026年11月24日没有 12:30 开始的预约时段"
+        "（时段从 09:00、09:30、10:00 等开始，每段30分钟）。": book(start="12:30"),
         "11月28日周末休息，大厅不办公。": book(date="2026-11-28"),
         "请求编号（Idempotency-Key）应为8到80个英文字母、数字或符号。": book(
-            headers={"Idempotency-Key": "短"}
+            headers={"Idempotency-Key": "short"}
         ),
     }
     for message, r in cases.items():
@@ -267,8 +267,9 @@ def test_reschedule_to_a_full_slot_keeps_the_old_booking(
         json={"phone": CITIZEN["phone"], "date": "2026-11-24", "start": "10:00"},
     )
     assert r.status_code == 409
-    assert r.json()["error"]["message"].startswith("该时段已约满。当天还可以预约：09:30、10:30")
-    assert r.json()["error"]["message"].endswith("您原来的预约保持不变。")
+    message = r.json()["error"]["message"]
+    assert message.startswith("该时段已约满。当天还可以预约：") and "09:30、10:30" in message
+    assert message.endswith("您原来的预约保持不变。")
     mine = client.post(
         "/api/v1/bookings/lookup", json={"code": code, "phone": CITIZEN["phone"]}
     ).json()
