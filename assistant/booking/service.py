@@ -166,6 +166,9 @@ def book(
     ).hexdigest()
 
     def work(session: Session) -> tuple[Booking, bool]:
+        # The person's lock first: a concurrent retry with the same key waits here, then sees
+        # the first request's booking below and answers with it.
+        _lock_person(session, person.key, person.id_masked)
         if key and (
             earlier := session.exec(select(Booking).where(Booking.idempotency_key == key)).first()
         ):
@@ -176,7 +179,6 @@ def book(
             return earlier, True
         c = catalog.counter(kb, data.hall, data.guide)
         slot = _offered_slot(session, c, data.day, data.start, now, working_days)
-        _lock_person(session, person.key, person.id_masked)
         _check_person(session, person.key, c.guide, data.day, now)
         slot_id = capacity.ensure_slot(
             session,
