@@ -9,9 +9,12 @@ Sources, in order of precedence:
    weekends follow the hall's hours per weekday (the city centre's booked-only Saturday).
 
 ``chinesecalendar`` only knows the years already announced. Beyond them the calendar is
-*provisional*: Monday to Friday count as working days, weekends are closed (even where a hall
-usually opens on Saturday, since the day may turn out to be part of a holiday), administrators'
-records still apply, and every answer for such a day carries ``provisional=True``.
+*provisional*: Monday to Friday count as working days, except the holidays whose dates the law
+fixes (《全国年节及纪念日放假办法》: 元旦 1 January, 劳动节 1-2 May, 国庆节 1-3 October, and 清明
+on its solar term); weekends are closed (even where a hall usually opens on Saturday, since the
+day may turn out to be part of a holiday); administrators' records still apply; and every answer
+for such a day carries ``provisional=True``. The lunar holidays and the 调休 swaps are only known
+once the State Council publishes them, which is why the day stays provisional.
 """
 
 from __future__ import annotations
@@ -80,17 +83,37 @@ class HallDay:
         return f"{self.day.month}月{self.day.day}日{self.reason or '不对外办公'}，大厅不办公。"
 
 
+FIXED_HOLIDAYS = {
+    (1, 1): "元旦",
+    (5, 1): "劳动节",
+    (5, 2): "劳动节",
+    (10, 1): "国庆节",
+    (10, 2): "国庆节",
+    (10, 3): "国庆节",
+}
+
+
 def official_day(day: date) -> OfficialDay:
     try:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
-        kind = DayKind.workday if day.weekday() < 5 else DayKind.weekend
-        return OfficialDay(day, kind, provisional=True)
+        return _provisional_day(day)
     if day.weekday() >= 5 and not is_holiday:
         return OfficialDay(day, DayKind.adjusted_workday, _chinese(name))
     if is_holiday and name is not None:
         return OfficialDay(day, DayKind.holiday, _chinese(name))
     return OfficialDay(day, DayKind.weekend if is_holiday else DayKind.workday)
+
+
+def _provisional_day(day: date) -> OfficialDay:
+    fixed = FIXED_HOLIDAYS.get((day.month, day.day))
+    if fixed is None and (day.month, day.day) in ((4, 4), (4, 5), (4, 6)):
+        terms = chinese_calendar.get_solar_terms(day, day)
+        fixed = "清明" if terms and terms[0][1] == "清明" else None
+    if fixed is not None:
+        return OfficialDay(day, DayKind.holiday, fixed, provisional=True)
+    kind = DayKind.workday if day.weekday() < 5 else DayKind.weekend
+    return OfficialDay(day, kind, provisional=True)
 
 
 def _chinese(name: str | None) -> str | None:

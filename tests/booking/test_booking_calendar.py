@@ -69,6 +69,22 @@ def test_provisional_saturday_is_closed_even_at_the_city_centre() -> None:
     assert opening.reason == "周末（节假日安排尚未公布）"
 
 
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (date(2027, 1, 1), "元旦"),
+        (date(2027, 5, 2), "劳动节"),
+        (date(2027, 10, 1), "国庆节"),
+        (date(2027, 4, 5), "清明"),
+    ],
+)
+def test_holidays_fixed_by_law_are_closed_in_provisional_years(day: date, name: str) -> None:
+    official = official_day(day)
+    assert (official.kind, official.holiday, official.provisional) == (DayKind.holiday, name, True)
+    opening = hall_day(make_hall(), 1, day)
+    assert (opening.open, opening.reason, opening.provisional) == (False, f"{name}假期", True)
+
+
 def test_city_wide_closure_closes_a_working_day_with_its_reason() -> None:
     typhoon = CalendarRecord(date(2026, 11, 24), open=False, reason="台风红色预警停止办公")
     opening = hall_day(make_hall(), 1, date(2026, 11, 24), [typhoon])
@@ -114,7 +130,7 @@ def test_extra_opening_on_a_provisional_weekend_is_open_and_still_provisional() 
         (date(2026, 11, 23), 7, date(2026, 12, 2)),  # Monday: skips one weekend
         (date(2026, 9, 30), 1, date(2026, 10, 8)),  # across National Day
         (date(2026, 10, 9), 1, date(2026, 10, 10)),  # an adjusted working Saturday counts
-        (date(2026, 12, 28), 7, date(2027, 1, 6)),  # into the provisional year
+        (date(2026, 12, 28), 7, date(2027, 1, 7)),  # into the provisional year, 1 January off
     ],
 )
 def test_horizon_counts_working_days_of_the_official_calendar(
