@@ -133,6 +133,20 @@ class TicketStatus(StrEnum):
     done = "done"
 
 
+class QueueCounter(SQLModel, table=True):
+    """The last ticket number of a queue (hall, group, day). Taken with ``UPDATE ... RETURNING``
+    under the row's lock, so tickets issued at the same moment are numbered one after another."""
+
+    __tablename__ = "queue_counter"
+    __table_args__ = (UniqueConstraint("hall_id", "group_key", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    group_key: str = Field(max_length=40)
+    day: date
+    last: int = 0
+
+
 class QueueTicket(SQLModel, table=True):
     """A queue ticket (取号): per hall, window group and day, numbered from 1."""
 

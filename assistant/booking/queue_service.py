@@ -16,13 +16,20 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from assistant import audit
 from assistant.booking import calendar_service, catalog, codes, estimate, rules
 from assistant.booking.calendar import HallDay, hall_day
 from assistant.booking.catalog import Counter
-from assistant.booking.models import Booking, BookingStatus, QueueTicket, TicketStatus
+from assistant.booking.models import (
+    Booking,
+    BookingStatus,
+    QueueCounter,
+    QueueTicket,
+    TicketStatus,
+)
 from assistant.booking.service import starts_at
 from assistant.booking.txn import run_write, to_utc
 from assistant.errors import Conflict, InvalidInput, NotFound
@@ -121,6 +128,28 @@ def counter_status(*, session: Session, c: Counter, now: datetime) -> QueueStatu
     )
 
 
+def _next_number(session: Session, hall_id: int, group: str, day: date) -> int:
+    where = (
+        QueueCounter.hall_id == hall_id,
+        QueueCounter.group_key == group,
+        QueueCounter.day == day,
+    )
+    if session.exec(select(QueueCounter.id).where(*where)).first() is None:
+        try:
+            with session.begin_nested():
+                session.add(QueueCounter(hall_id=hall_id, group_key=group, day=day))
+                session.flush()
+        except IntegrityError:  # the queue's first ticket was issued meanwhile by another request
+            pass
+    taken = session.exec(  # type: ignore[call-overload]
+        update(QueueCounter)
+        .where(*where)
+        .values(last=QueueCounter.last + 1)
+        .returning(QueueCounter.last)
+    )
+    return int(taken.scalar_one())
+
+
 def _issue(
     session: Session,
     kb: KbSnapshot,
@@ -130,20 +159,12 @@ def _issue(
     priority: int,
     now: datetime,
 ) -> QueueTicket:
-    today = now.date()
-    last = session.exec(
-        select(func.max(QueueTicket.number)).where(
-            QueueTicket.hall_id == c.hall.id,
-            QueueTicket.group_key == c.group,
-            QueueTicket.day == today,
-        )
-    ).one()
-    number = (last or 0) + 1
+    number = _next_number(session, c.hall.id, c.group, now.date())
     letter = codes.group_letter([g.key for g in kb.groups], c.group)
     ticket = QueueTicket(
         hall_id=c.hall.id,
         group_key=c.group,
-        day=today,
+        day=now.date(),
         number=number,
         label=codes.ticket_label(letter, number),
         guide_id=c.guide.id,
@@ -152,7 +173,7 @@ def _issue(
         issued_at=to_utc(now),
     )
     session.add(ticket)
-    session.flush()  # a concurrent ticket with the same number fails here; run_write retries
+    session.flush()
     return ticket
 
 

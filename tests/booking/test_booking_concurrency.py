@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import TypeVar
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from assistant.booking import catalog, service
+from assistant.booking import catalog, queue_service, service
 from assistant.booking.models import Booking, SlotCapacity
 from assistant.db import session_scope
 from assistant.errors import AssistantError, Conflict
@@ -119,3 +119,25 @@ def test_the_database_itself_refuses_more_bookings_than_places(
     slot_id = last_places(engine, kb, capacity=2, free=0)
     with pytest.raises(IntegrityError), session_scope(engine) as s:
         s.exec(update(SlotCapacity).where(SlotCapacity.id == slot_id).values(booked=3))  # type: ignore[call-overload]
+
+
+def test_concurrent_walk_ins_get_distinct_numbers_and_two_windows_never_call_the_same_ticket(
+    engine: Engine, kb: KbSnapshot
+) -> None:
+    now = datetime(2026, 11, 23, 9, 0)
+    tickets = all_at_once(
+        12,
+        lambda _i: queue_service.walk_in(
+            engine=engine, kb=kb, hall_ref=HALL, guide_ref=GUIDE, now=now
+        ),
+    )
+    assert sorted(t.number for t in tickets) == list(range(1, 13))  # type: ignore[union-attr]
+    group = catalog.counter(kb, HALL, GUIDE).group
+    called = all_at_once(
+        8,
+        lambda w: queue_service.call_next(
+            engine=engine, kb=kb, hall_ref=HALL, group=group, window=w + 1, actor="clerk", now=now
+        ),
+    )
+    labels = [t.label for t in called if t is not None]  # type: ignore[union-attr]
+    assert len(labels) == len(set(labels)) == 8

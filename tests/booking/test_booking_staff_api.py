@@ -225,3 +225,21 @@ def test_staff_see_the_day_bookings_with_masked_personal_data(
         (CITIZEN["name"], "4415**********1239", "138****8000")
     ]
     assert CITIZEN["id_number"] not in rows.text
+
+
+def test_city_centre_saturday_morning_takes_appointments_but_no_walk_ins(
+    staff: TestClient, book: Book, clock: Clock
+) -> None:
+    centre, passport = "汕尾市民服务中心", "普通护照申领"  # the demo city's booked-only Saturday
+    made = book(hall=centre, guide=passport, date="2026-11-28", start="09:00")
+    assert made.status_code == 201, made.text
+    clock.now = datetime(2026, 11, 28, 9, 0)
+    r = staff.post("/api/v1/queue/walk-in", json={"hall": centre, "guide": passport})
+    assert (r.status_code, r.json()["error"]["message"]) == (
+        409,
+        "今天的办公时段仅接待已预约的办事人，请先预约后再来。",
+    )
+    checked_in = staff.post(
+        "/api/v1/queue/checkin", json={"code": made.json()["code"], "hall": centre}
+    )
+    assert checked_in.status_code == 200

@@ -99,6 +99,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_booking_status'), ['status'], unique=False)
         batch_op.create_index('uq_booking_active_person_item_day', ['person_key', 'guide_id', 'day'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
 
+    op.create_table('queue_counter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hall_id', sa.Integer(), nullable=False),
+    sa.Column('group_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['hall_id'], ['hall.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('hall_id', 'group_key', 'day')
+    )
     op.create_table('queue_ticket',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=False),
@@ -132,6 +142,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_queue_ticket_queue')
 
     op.drop_table('queue_ticket')
+    op.drop_table('queue_counter')
     with op.batch_alter_table('booking', schema=None) as batch_op:
         batch_op.drop_index('uq_booking_active_person_item_day', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
         batch_op.drop_index(batch_op.f('ix_booking_status'))
