@@ -141,7 +141,7 @@ def cancel_displaced(
     query = select(Booking).where(Booking.day == day, Booking.status == BookingStatus.booked)
     if hall_id is not None:
         query = query.where(Booking.hall_id == hall_id)
-    bookings = list(session.exec(query.order_by(Booking.slot_id).with_for_update()))
+    bookings = list(session.exec(query.order_by(col(Booking.slot_id)).with_for_update()))
     cancelled = []
     for b in bookings:
         h = kb.hall(b.hall_id)
@@ -187,4 +187,6 @@ def list_exceptions(
         query = query.where(
             or_(CalendarException.hall_id == hall_id, col(CalendarException.hall_id).is_(None))
         )
-    return list(session.exec(query.order_by(CalendarException.day, CalendarException.hall_key)))
+    return list(
+        session.exec(query.order_by(col(CalendarException.day), col(CalendarException.hall_key)))
+    )

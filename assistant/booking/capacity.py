@@ -77,7 +77,9 @@ def lock_slots(session: Session, slot_ids: Iterable[int]) -> None:
     ids = sorted(set(slot_ids))
     if ids:
         query = (
-            select(SlotCapacity.id).where(col(SlotCapacity.id).in_(ids)).order_by(SlotCapacity.id)
+            select(SlotCapacity.id)
+            .where(col(SlotCapacity.id).in_(ids))
+            .order_by(col(SlotCapacity.id))
         )
         session.exec(query.with_for_update()).all()
 

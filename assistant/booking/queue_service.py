@@ -130,9 +130,9 @@ def counter_status(*, session: Session, c: Counter, now: datetime) -> QueueStatu
 
 def _next_number(session: Session, hall_id: int, group: str, day: date) -> int:
     where = (
-        QueueCounter.hall_id == hall_id,
-        QueueCounter.group_key == group,
-        QueueCounter.day == day,
+        col(QueueCounter.hall_id) == hall_id,
+        col(QueueCounter.group_key) == group,
+        col(QueueCounter.day) == day,
     )
     if session.exec(select(QueueCounter.id).where(*where)).first() is None:
         try:
@@ -145,7 +145,7 @@ def _next_number(session: Session, hall_id: int, group: str, day: date) -> int:
         update(QueueCounter)
         .where(*where)
         .values(last=QueueCounter.last + 1)
-        .returning(QueueCounter.last)
+        .returning(col(QueueCounter.last))
     )
     return int(taken.scalar_one())
 
@@ -273,7 +273,7 @@ def call_next(
             _finish(session, current, now)
         waiting = base.where(QueueTicket.status == TicketStatus.waiting)
         for candidate in session.exec(
-            waiting.order_by(col(QueueTicket.priority).desc(), QueueTicket.number)
+            waiting.order_by(col(QueueTicket.priority).desc(), col(QueueTicket.number))
         ).all():
             claimed = session.exec(  # type: ignore[call-overload]
                 update(QueueTicket)

@@ -7,6 +7,7 @@ someone's ID number alone shows nothing. Wrong proofs and unknown codes get the 
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Annotated
 
@@ -55,7 +56,7 @@ class SlotOut(BaseModel):
 
 
 class NextSlot(BaseModel):
-    date: date
+    date: dt.date
     start: str
     end: str
     provisional: bool
@@ -66,11 +67,11 @@ class DaySlots(BaseModel):
     hall_id: int
     hall: str
     guide: str
-    date: date
+    date: dt.date
     booked_only: bool
     provisional: bool
     note: str | None
-    bookable_until: date
+    bookable_until: dt.date
     slots: list[SlotOut]
 
 
@@ -374,7 +375,7 @@ def ticket(ticket_id: int, kb: KbDep, session: SessionDep, now: NowDep) -> Ticke
 
 
 class CalendarDay(BaseModel):
-    date: date
+    date: dt.date
     open: bool
     periods: list[str]
     booked_only: bool

@@ -302,7 +302,7 @@ def _check_person(
 def no_show_days(session: Session, key: str, today: date) -> list[date]:
     return list(
         session.exec(
-            select(Booking.day).where(
+            select(col(Booking.day)).where(
                 Booking.person_key == key,
                 Booking.status == BookingStatus.no_show,
                 col(Booking.day) >= today - NO_SHOW_LOOKBACK,
@@ -364,14 +364,14 @@ def find_mine(
     rows = session.exec(
         select(Booking)
         .where(Booking.person_key == key, col(Booking.day) >= now.date() - MINE_LOOKBACK)
-        .order_by(Booking.day, Booking.start)
+        .order_by(col(Booking.day), col(Booking.start))
     )
     return [b for b in rows if hmac.compare_digest(b.phone, phone)]
 
 
 def bookings_of_day(*, session: Session, hall_id: int, day: date) -> list[Booking]:
     query = select(Booking).where(Booking.hall_id == hall_id, Booking.day == day)
-    return list(session.exec(query.order_by(Booking.start, Booking.id)))
+    return list(session.exec(query.order_by(col(Booking.start), col(Booking.id))))
 
 
 def _check_status(b: Booking, what: str) -> None:
