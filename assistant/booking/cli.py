@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
-from assistant.booking import calendar_service, service
+from assistant.booking import calendar_service, changes, service
 from assistant.booking.models import ExceptionKind
 from assistant.booking.present import WEEKDAYS
 from assistant.booking.simulate import SimConfig, run
@@ -154,7 +154,7 @@ def no_shows(day: DateOpt = None) -> None:
     """Mark the day's bookings that ended without a check-in as no-shows (run after closing)."""
     with _domain() as (ctx, _session, _kb):
         now = local_now()
-        marked = service.sweep_no_shows(
+        marked = changes.sweep_no_shows(
             engine=ctx.engine, day=_day(day, now.date()), actor="cli", now=now
         )
         typer.echo(f"{len(marked)} booking(s) marked as no-show")

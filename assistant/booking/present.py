@@ -1,11 +1,16 @@
-"""What citizens and staff read: public shapes and the Chinese sentences in them."""
+"""What citizens and staff read: the API's response shapes and the Chinese sentences in them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
+from pydantic import BaseModel
+
 from assistant.booking import estimate
-from assistant.booking.calendar import official_day
+from assistant.booking.calendar import HallDay, official_day
+from assistant.booking.catalog import Counter
+from assistant.booking.distance import Order
 from assistant.booking.models import (
     Booking,
     BookingPublic,
@@ -14,7 +19,9 @@ from assistant.booking.models import (
     QueueTicket,
     TicketPublic,
 )
+from assistant.booking.nearest_service import Suggestion
 from assistant.booking.queue_service import QueueStatus
+from assistant.booking.service import DayView, SlotView
 from assistant.kb.snapshot import KbSnapshot
 from assistant.privacy import mask_phone
 
@@ -105,4 +112,158 @@ def ticket_public(
         ahead=ahead,
         wait_minutes=estimate.rounded(wait) if wait is not None and t.status == "waiting" else None,
         message=message,
+    )
+
+
+class SlotOut(BaseModel):
+    start: str
+    end: str
+    capacity: int
+    available: int
+    bookable: bool
+
+
+class DaySlots(BaseModel):
+    hall_id: int
+    hall: str
+    guide: str
+    date: dt.date
+    booked_only: bool
+    provisional: bool
+    note: str | None
+    bookable_until: dt.date
+    slots: list[SlotOut]
+
+
+def day_slots(view: DayView) -> DaySlots:
+    note = " ".join(
+        x for x in (view.day.reason, PROVISIONAL_NOTE if view.day.provisional else None) if x
+    )
+    slots = [
+        SlotOut(
+            start=f"{s.start:%H:%M}",
+            end=f"{s.end:%H:%M}",
+            capacity=s.capacity,
+            available=s.available,
+            bookable=s.bookable,
+        )
+        for s in view.slots
+    ]
+    return DaySlots(
+        hall_id=view.counter.hall.id,
+        hall=view.counter.hall.hall.name,
+        guide=view.counter.guide.name,
+        date=view.day.day,
+        booked_only=view.day.booked_only,
+        provisional=view.day.provisional,
+        note=note or None,
+        bookable_until=view.last_day,
+        slots=slots,
+    )
+
+
+class NextSlot(BaseModel):
+    date: dt.date
+    start: str
+    end: str
+    provisional: bool
+    text: str
+
+
+class NearbyHall(BaseModel):
+    id: int
+    name: str
+    district: str
+    address: str
+    distance_km: float | None
+    travel_minutes: int | None
+    served_minutes: int | None
+    open_now: bool
+    waiting: int
+    wait_minutes: int | None
+    wait_text: str
+    next_slot: NextSlot | None
+
+
+class Nearest(BaseModel):
+    guide: str
+    order: Order
+    speed_kmh: float | None
+    halls: list[NearbyHall]
+
+
+def _minutes(value: float | None) -> int | None:
+    return None if value is None else estimate.rounded(value)
+
+
+def _next_slot(found: tuple[HallDay, SlotView] | None) -> NextSlot | None:
+    if found is None:
+        return None
+    opening, slot = found
+    return NextSlot(
+        date=opening.day,
+        start=f"{slot.start:%H:%M}",
+        end=f"{slot.end:%H:%M}",
+        provisional=opening.provisional,
+        text=f"{day_text(opening.day)} {slot.start:%H:%M}",
+    )
+
+
+def nearby_hall(s: Suggestion) -> NearbyHall:
+    km = s.option.distance_km
+    return NearbyHall(
+        id=s.counter.hall.id,
+        name=s.option.name,
+        district=s.option.district,
+        address=s.counter.hall.hall.address,
+        distance_km=None if km is None else round(km, 1),
+        travel_minutes=_minutes(s.option.travel_minutes),
+        served_minutes=_minutes(s.option.served_minutes),
+        open_now=s.queue.open_now,
+        waiting=s.queue.waiting,
+        wait_minutes=_minutes(s.queue.wait_minutes),
+        wait_text=wait_text(s.queue.wait_minutes, s.queue.waiting),
+        next_slot=_next_slot(s.next_slot),
+    )
+
+
+class QueueOut(BaseModel):
+    hall: str
+    group: str
+    open_now: bool
+    waiting: int
+    windows: int
+    wait_minutes: int | None
+    text: str
+
+
+def queue_out(c: Counter, q: QueueStatus) -> QueueOut:
+    return QueueOut(
+        hall=c.hall.hall.name,
+        group=c.group,
+        open_now=q.open_now,
+        waiting=q.waiting,
+        windows=q.windows,
+        wait_minutes=_minutes(q.wait_minutes),
+        text=wait_text(q.wait_minutes, q.waiting),
+    )
+
+
+class CalendarDay(BaseModel):
+    date: dt.date
+    open: bool
+    periods: list[str]
+    booked_only: bool
+    provisional: bool
+    note: str | None
+
+
+def calendar_day(d: HallDay) -> CalendarDay:
+    return CalendarDay(
+        date=d.day,
+        open=d.open,
+        periods=[str(p) for p in d.periods],
+        booked_only=d.booked_only,
+        provisional=d.provisional,
+        note=d.reason,
     )

@@ -3,22 +3,22 @@
 A booking is looked up, cancelled or moved with its code plus the phone number or ID number
 given when booking; "my bookings" needs the ID number *and* the phone number, so knowing
 someone's ID number alone shows nothing. Wrong proofs and unknown codes get the same answer.
+The staff API (``staff_router``) is included here so that ``assistant/api.py`` mounts one router.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel
 
 from assistant.booking import (
     calendar_service,
     catalog,
-    estimate,
+    changes,
     nearest_service,
+    present,
     queue_service,
     service,
 )
@@ -33,121 +33,36 @@ from assistant.booking.models import (
     RescheduleIn,
     TicketPublic,
 )
-from assistant.booking.present import (
-    PROVISIONAL_NOTE,
-    booking_public,
-    day_text,
-    ticket_public,
-    wait_text,
-)
+from assistant.booking.present import booking_public, ticket_public
 from assistant.booking.staff_router import router as staff_router
 from assistant.deps import KbDep, SessionDep, SettingsDep
 from assistant.errors import InvalidInput
 
 router = APIRouter(tags=["booking"])
-
-
-class SlotOut(BaseModel):
-    start: str
-    end: str
-    capacity: int
-    available: int
-    bookable: bool
-
-
-class NextSlot(BaseModel):
-    date: dt.date
-    start: str
-    end: str
-    provisional: bool
-    text: str
-
-
-class DaySlots(BaseModel):
-    hall_id: int
-    hall: str
-    guide: str
-    date: dt.date
-    booked_only: bool
-    provisional: bool
-    note: str | None
-    bookable_until: dt.date
-    slots: list[SlotOut]
-
-
-class NearbyHall(BaseModel):
-    id: int
-    name: str
-    district: str
-    address: str
-    distance_km: float | None
-    travel_minutes: int | None
-    served_minutes: int | None
-    open_now: bool
-    waiting: int
-    wait_minutes: int | None
-    wait_text: str
-    next_slot: NextSlot | None
-
-
-class Nearest(BaseModel):
-    guide: str
-    order: Order
-    speed_kmh: float | None
-    halls: list[NearbyHall]
-
-
-class QueueOut(BaseModel):
-    hall: str
-    group: str
-    open_now: bool
-    waiting: int
-    windows: int
-    wait_minutes: int | None
-    text: str
-
-
-def _rounded(minutes: float | None) -> int | None:
-    return None if minutes is None else estimate.rounded(minutes)
-
-
-def _next(found: tuple | None) -> NextSlot | None:  # type: ignore[type-arg]
-    if found is None:
-        return None
-    opening, slot = found
-    text = f"{day_text(opening.day)} {slot.start:%H:%M}"
-    return NextSlot(
-        date=opening.day,
-        start=f"{slot.start:%H:%M}",
-        end=f"{slot.end:%H:%M}",
-        provisional=opening.provisional,
-        text=text,
-    )
+Ref = Annotated[str, Query(min_length=1, max_length=80, description="id, slug or name")]
 
 
 @router.get(
-    "/halls/nearest",
-    response_model=Nearest,
-    summary="Halls accepting a guide, nearest or soonest served first",
+    "/halls/nearest", response_model=present.Nearest, summary="Halls for a guide, nearest first"
 )
 def nearest_halls(
     kb: KbDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    guide: str = Query(..., min_length=1, max_length=80),
-    lat: float | None = Query(
-        None, description="latitude (WGS-84, as sent by WeChat and browsers)"
-    ),
-    lon: float | None = Query(None),
-    district: str | None = Query(
-        None, max_length=80, description="without a position: the citizen's district"
-    ),
-    order: Annotated[Order, Query()] = Order.distance,
-    speed_kmh: float = Query(
-        30.0, gt=0, le=200, description="average travel speed for order=served"
-    ),
-) -> Nearest:
+    guide: Ref,
+    lat: Annotated[
+        float | None, Query(description="latitude (WGS-84, as WeChat and browsers send)")
+    ] = None,
+    lon: Annotated[float | None, Query(description="longitude")] = None,
+    district: Annotated[str | None, Query(max_length=80, description="without a position")] = None,
+    order: Annotated[
+        Order, Query(description="distance, or served: travel + wait")
+    ] = Order.distance,
+    speed_kmh: Annotated[
+        float, Query(gt=0, le=200, description="travel speed for order=served")
+    ] = 30.0,
+) -> present.Nearest:
     position = check_position(lat, lon)
     found = nearest_service.nearest(
         session=session,
@@ -160,39 +75,26 @@ def nearest_halls(
         now=now,
         working_days=settings.booking_horizon_working_days,
     )
-    halls = [
-        NearbyHall(
-            id=s.counter.hall.id,
-            name=s.option.name,
-            district=s.option.district,
-            address=s.counter.hall.hall.address,
-            distance_km=None if s.option.distance_km is None else round(s.option.distance_km, 1),
-            travel_minutes=_rounded(s.option.travel_minutes),
-            served_minutes=_rounded(s.option.served_minutes),
-            open_now=s.queue.open_now,
-            waiting=s.queue.waiting,
-            wait_minutes=_rounded(s.queue.wait_minutes),
-            wait_text=wait_text(s.queue.wait_minutes, s.queue.waiting),
-            next_slot=_next(s.next_slot),
-        )
-        for s in found
-    ]
-    name = catalog.guide(kb, guide).name
-    return Nearest(guide=name, order=order, speed_kmh=speed_kmh if position else None, halls=halls)
+    return present.Nearest(
+        guide=catalog.guide(kb, guide).name,
+        order=order,
+        speed_kmh=speed_kmh if position else None,
+        halls=[present.nearby_hall(s) for s in found],
+    )
 
 
 @router.get(
-    "/slots", response_model=DaySlots, summary="Appointment slots of a hall for a guide on a day"
+    "/slots", response_model=present.DaySlots, summary="Slots of a hall for a guide on a day"
 )
 def slots(
     kb: KbDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    hall: Annotated[str, Query(min_length=1, max_length=80)],
-    guide: Annotated[str, Query(min_length=1, max_length=80)],
+    hall: Ref,
+    guide: Ref,
     day: Annotated[date, Query(alias="date")],
-) -> DaySlots:
+) -> present.DaySlots:
     view = service.day_view(
         session=session,
         kb=kb,
@@ -202,29 +104,7 @@ def slots(
         now=now,
         working_days=settings.booking_horizon_working_days,
     )
-    note = " ".join(
-        x for x in (view.day.reason, PROVISIONAL_NOTE if view.day.provisional else None) if x
-    )
-    return DaySlots(
-        hall_id=view.counter.hall.id,
-        hall=view.counter.hall.hall.name,
-        guide=view.counter.guide.name,
-        date=day,
-        booked_only=view.day.booked_only,
-        provisional=view.day.provisional,
-        note=note or None,
-        bookable_until=view.last_day,
-        slots=[
-            SlotOut(
-                start=f"{s.start:%H:%M}",
-                end=f"{s.end:%H:%M}",
-                capacity=s.capacity,
-                available=s.available,
-                bookable=s.bookable,
-            )
-            for s in view.slots
-        ],
-    )
+    return present.day_slots(view)
 
 
 @router.post(
@@ -237,7 +117,7 @@ def create_booking(
     engine: EngineDep,
     settings: SettingsDep,
     now: NowDep,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=80),
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=80)] = None,
 ) -> BookingPublic:
     if idempotency_key and body.idempotency_key and idempotency_key != body.idempotency_key:
         raise InvalidInput("请求头和请求体中的请求编号（Idempotency-Key）不一致。")
@@ -249,8 +129,8 @@ def create_booking(
         name=body.name,
         id_number=body.id_number,
         phone=body.phone,
-        idempotency_key=idempotency_key or body.idempotency_key,
         channel=body.channel,
+        idempotency_key=idempotency_key or body.idempotency_key,
     )
     booking, replayed = service.book(
         engine=engine,
@@ -267,20 +147,16 @@ def create_booking(
 
 
 @router.post(
-    "/bookings/lookup",
-    response_model=BookingPublic,
-    summary="One booking by code and phone or ID number",
+    "/bookings/lookup", response_model=BookingPublic, summary="One booking by code and proof"
 )
 def lookup_booking(
     body: LookupIn, kb: KbDep, session: SessionDep, settings: SettingsDep
 ) -> BookingPublic:
-    proof = service.Proof(phone=body.phone, id_number=body.id_number)
-    return booking_public(
-        service.find_by_code(
-            session=session, code=body.code, proof=proof, secret=settings.secret_key
-        ),
-        kb,
+    proof = changes.Proof(phone=body.phone, id_number=body.id_number)
+    found = changes.find_by_code(
+        session=session, code=body.code, proof=proof, secret=settings.secret_key
     )
+    return booking_public(found, kb)
 
 
 @router.post(
@@ -291,7 +167,7 @@ def lookup_booking(
 def my_bookings(
     body: MineIn, kb: KbDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> list[BookingPublic]:
-    found = service.find_mine(
+    found = changes.find_mine(
         session=session,
         id_number=body.id_number,
         phone=body.phone,
@@ -307,26 +183,24 @@ def my_bookings(
 def cancel_booking(
     code: str, body: ProofIn, kb: KbDep, engine: EngineDep, settings: SettingsDep, now: NowDep
 ) -> BookingPublic:
-    proof = service.Proof(phone=body.phone, id_number=body.id_number)
-    return booking_public(
-        service.cancel(engine=engine, code=code, proof=proof, secret=settings.secret_key, now=now),
-        kb,
+    proof = changes.Proof(phone=body.phone, id_number=body.id_number)
+    booking = changes.cancel(
+        engine=engine, code=code, proof=proof, secret=settings.secret_key, now=now
     )
+    return booking_public(booking, kb)
 
 
 @router.post(
-    "/bookings/{code}/reschedule",
-    response_model=BookingPublic,
-    summary="Move to another slot in one step",
+    "/bookings/{code}/reschedule", response_model=BookingPublic, summary="Move to another slot"
 )
 def reschedule_booking(
     code: str, body: RescheduleIn, kb: KbDep, engine: EngineDep, settings: SettingsDep, now: NowDep
 ) -> BookingPublic:
-    booking = service.reschedule(
+    booking = changes.reschedule(
         engine=engine,
         kb=kb,
         code=code,
-        proof=service.Proof(phone=body.phone, id_number=body.id_number),
+        proof=changes.Proof(phone=body.phone, id_number=body.id_number),
         day=body.date,
         start=body.start,
         hall_ref=body.hall,
@@ -338,28 +212,13 @@ def reschedule_booking(
 
 
 @router.get(
-    "/queue",
-    response_model=QueueOut,
-    summary="People waiting and estimated wait for a guide at a hall",
+    "/queue", response_model=present.QueueOut, summary="People waiting and the estimated wait"
 )
 def queue_status(
-    kb: KbDep,
-    session: SessionDep,
-    now: NowDep,
-    hall: str = Query(..., min_length=1, max_length=80),
-    guide: str = Query(..., min_length=1, max_length=80),
-) -> QueueOut:
+    kb: KbDep, session: SessionDep, now: NowDep, hall: Ref, guide: Ref
+) -> present.QueueOut:
     c = catalog.counter(kb, hall, guide)
-    q = queue_service.counter_status(session=session, c=c, now=now)
-    return QueueOut(
-        hall=c.hall.hall.name,
-        group=c.group,
-        open_now=q.open_now,
-        waiting=q.waiting,
-        windows=q.windows,
-        wait_minutes=_rounded(q.wait_minutes),
-        text=wait_text(q.wait_minutes, q.waiting),
-    )
+    return present.queue_out(c, queue_service.counter_status(session=session, c=c, now=now))
 
 
 @router.get(
@@ -374,38 +233,19 @@ def ticket(ticket_id: int, kb: KbDep, session: SessionDep, now: NowDep) -> Ticke
     return ticket_public(t, kb, q, ahead=ahead if t.status == "waiting" else None)
 
 
-class CalendarDay(BaseModel):
-    date: dt.date
-    open: bool
-    periods: list[str]
-    booked_only: bool
-    provisional: bool
-    note: str | None
-
-
-@router.get("/calendar", response_model=list[CalendarDay], summary="A hall's opening days")
+@router.get("/calendar", response_model=list[present.CalendarDay], summary="A hall's opening days")
 def hall_calendar(
     kb: KbDep,
     session: SessionDep,
     now: NowDep,
-    hall: str = Query(..., min_length=1, max_length=80),
+    hall: Ref,
     start: Annotated[date | None, Query(alias="from")] = None,
-    days: int = Query(14, ge=1, le=62),
-) -> list[CalendarDay]:
+    days: Annotated[int, Query(ge=1, le=62)] = 14,
+) -> list[present.CalendarDay]:
     found = calendar_service.hall_days(
         session, kb=kb, hall_ref=hall, first=start or now.date(), days=days
     )
-    return [
-        CalendarDay(
-            date=d.day,
-            open=d.open,
-            periods=[str(p) for p in d.periods],
-            booked_only=d.booked_only,
-            provisional=d.provisional,
-            note=d.reason,
-        )
-        for d in found
-    ]
+    return [present.calendar_day(d) for d in found]
 
 
 router.include_router(staff_router)

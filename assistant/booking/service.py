@@ -10,7 +10,6 @@ booking row, person row, capacity rows by id — so concurrent changes cannot de
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from assistant.booking import calendar_service, capacity, catalog, codes, rules
 from assistant.booking.calendar import CalendarRecord, HallDay, hall_day, working_days_after
 from assistant.booking.catalog import Counter
 from assistant.booking.models import Booking, BookingPerson, BookingStatus
-from assistant.booking.person import Person, check_id_number, check_phone, identify, person_key
+from assistant.booking.person import Person, identify
 from assistant.booking.slots import (
     SlotTime,
     check_in_horizon,
@@ -34,12 +33,11 @@ from assistant.booking.slots import (
     starts_in_time,
 )
 from assistant.booking.txn import run_write, to_utc
-from assistant.errors import Conflict, InvalidInput, NotFound
+from assistant.errors import Conflict, InvalidInput
 from assistant.kb.snapshot import KbSnapshot, PublishedGuide
 
 _KEY_RE = re.compile(r"^[\x21-\x7e]{8,80}$")
 NO_SHOW_LOOKBACK = timedelta(days=120)
-MINE_LOOKBACK = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -141,14 +139,6 @@ class BookingIn:
     channel: str = "api"
 
 
-@dataclass(frozen=True)
-class Proof:
-    """What shows a booking is the caller's: the phone number or ID number given when booking."""
-
-    phone: str | None = None
-    id_number: str | None = None
-
-
 def book(
     *,
     engine: Engine,
@@ -161,25 +151,18 @@ def book(
     """The booking, and whether it is a replay of an earlier request with the same key."""
     person = identify(secret=secret, id_number=data.id_number, name=data.name, phone=data.phone)
     key = _check_key(data.idempotency_key)
-    fingerprint = hashlib.sha256(
-        f"{person.key}|{data.hall.strip()}|{data.guide.strip()}|{data.day}|{data.start:%H:%M}|{person.phone}".encode()
-    ).hexdigest()
+    asked = f"{person.key}|{data.hall.strip()}|{data.guide.strip()}|{data.day}|{data.start:%H:%M}"
+    fingerprint = hashlib.sha256(f"{asked}|{person.phone}".encode()).hexdigest()
 
     def work(session: Session) -> tuple[Booking, bool]:
         # The person's lock first: a concurrent retry with the same key waits here, then sees
         # the first request's booking below and answers with it.
-        _lock_person(session, person.key, person.id_masked)
-        if key and (
-            earlier := session.exec(select(Booking).where(Booking.idempotency_key == key)).first()
-        ):
-            if earlier.request_hash != fingerprint:
-                raise Conflict(
-                    "这个请求编号（Idempotency-Key）已用于另一笔预约，请更换编号后再提交。"
-                )
+        lock_person(session, person.key, person.id_masked)
+        if key and (earlier := _replay(session, key, fingerprint)):
             return earlier, True
         c = catalog.counter(kb, data.hall, data.guide)
-        slot = _offered_slot(session, c, data.day, data.start, now, working_days)
-        _check_person(session, person.key, c.guide, data.day, now)
+        slot = offered_slot(session, c, data.day, data.start, now, working_days)
+        check_person(session, person.key, c.guide, data.day, now)
         slot_id = capacity.ensure_slot(
             session,
             hall_id=c.hall.id,
@@ -189,7 +172,7 @@ def book(
             capacity=c.windows,
         )
         if not capacity.take_place(session, slot_id):
-            raise Conflict(_full_message(session, c, data.day, now))
+            raise Conflict(full_message(session, c, data.day, now))
         b = _new_booking(c, person, slot, slot_id, data, key, fingerprint, now)
         session.add(b)
         session.flush()
@@ -208,6 +191,14 @@ def book(
         return b, False
 
     return run_write(engine, work)
+
+
+def _replay(session: Session, key: str, fingerprint: str) -> Booking | None:
+    """The booking an earlier request with this key made (it must have asked the same)."""
+    earlier = session.exec(select(Booking).where(Booking.idempotency_key == key)).first()
+    if earlier is not None and earlier.request_hash != fingerprint:
+        raise Conflict("这个请求编号（Idempotency-Key）已用于另一笔预约，请更换编号后再提交。")
+    return earlier
 
 
 def _check_key(key: str | None) -> str | None:
@@ -250,7 +241,7 @@ def _new_booking(
     )
 
 
-def _offered_slot(
+def offered_slot(
     session: Session, c: Counter, day: date, start: time, now: datetime, working_days: int
 ) -> SlotTime:
     h = horizon(session, now=now, working_days=working_days)
@@ -259,7 +250,7 @@ def _offered_slot(
     return check_offered(c.hall.hall.name, opening, day_slots(c.hall.hall, opening), start, now)
 
 
-def _lock_person(session: Session, key: str, id_masked: str) -> None:
+def lock_person(session: Session, key: str, id_masked: str) -> None:
     """Lock the person's row (creating it on first booking): one change per person at a time."""
     query = select(BookingPerson).where(BookingPerson.key == key).with_for_update()
     if session.exec(query).first() is not None:
@@ -272,7 +263,7 @@ def _lock_person(session: Session, key: str, id_masked: str) -> None:
         session.exec(query).one()
 
 
-def _check_person(
+def check_person(
     session: Session,
     key: str,
     guide: PublishedGuide,
@@ -311,7 +302,7 @@ def no_show_days(session: Session, key: str, today: date) -> list[date]:
     )
 
 
-def _full_message(session: Session, c: Counter, day: date, now: datetime) -> str:
+def full_message(session: Session, c: Counter, day: date, now: datetime) -> str:
     opening = hall_day(
         c.hall.hall, c.hall.id, day, calendar_service.records_between(session, day, day)
     )
@@ -323,191 +314,3 @@ def _full_message(session: Session, c: Counter, day: date, now: datetime) -> str
 
 def starts_at(b: Booking) -> datetime:
     return datetime.combine(b.day, b.start)
-
-
-def _owned(
-    session: Session, code: str, proof: Proof, secret: str, *, lock: bool = False
-) -> Booking:
-    if not (proof.phone or proof.id_number):
-        raise InvalidInput("请提供预约时登记的手机号码或身份证号码。")
-    normal = codes.normalise_code(code)
-    query = select(Booking).where(Booking.code == normal)
-    b = (
-        session.exec(query.with_for_update() if lock else query).first()
-        if codes.is_code(normal)
-        else None
-    )
-    if b is None or not _proves(b, proof, secret):
-        raise NotFound("没有找到该预约，请核对预约号和手机号码（或身份证号码）。")
-    return b
-
-
-def _proves(b: Booking, proof: Proof, secret: str) -> bool:
-    if proof.phone and hmac.compare_digest(check_phone(proof.phone), b.phone):
-        return True
-    if proof.id_number:
-        return hmac.compare_digest(
-            person_key(secret, check_id_number(proof.id_number)), b.person_key
-        )
-    return False
-
-
-def find_by_code(*, session: Session, code: str, proof: Proof, secret: str) -> Booking:
-    return _owned(session, code, proof, secret)
-
-
-def find_mine(
-    *, session: Session, id_number: str, phone: str, secret: str, now: datetime
-) -> list[Booking]:
-    """The person's bookings of the last 30 days and ahead, made with this phone number."""
-    key, phone = person_key(secret, check_id_number(id_number)), check_phone(phone)
-    rows = session.exec(
-        select(Booking)
-        .where(Booking.person_key == key, col(Booking.day) >= now.date() - MINE_LOOKBACK)
-        .order_by(col(Booking.day), col(Booking.start))
-    )
-    return [b for b in rows if hmac.compare_digest(b.phone, phone)]
-
-
-def bookings_of_day(*, session: Session, hall_id: int, day: date) -> list[Booking]:
-    query = select(Booking).where(Booking.hall_id == hall_id, Booking.day == day)
-    return list(session.exec(query.order_by(col(Booking.start), col(Booking.id))))
-
-
-def _check_status(b: Booking, what: str) -> None:
-    if b.status == BookingStatus.checked_in:
-        raise Conflict(f"该预约已取号签到，不能{what}。")
-    if b.status == BookingStatus.no_show:
-        raise Conflict(f"该预约已过时段并记为未到，不能{what}。")
-    if b.status == BookingStatus.cancelled:
-        raise Conflict(f"该预约已取消，不能{what}，请重新预约。")
-
-
-def cancel(*, engine: Engine, code: str, proof: Proof, secret: str, now: datetime) -> Booking:
-    """Cancel a booking (cancelling one already cancelled answers with it, unchanged)."""
-
-    def work(session: Session) -> Booking:
-        b = _owned(session, code, proof, secret, lock=True)
-        if b.status == BookingStatus.cancelled:
-            return b
-        _check_status(b, "取消")
-        rules.check_can_change(starts_at(b), now, what="取消")
-        capacity.release_place(session, b.slot_id)
-        b.status, b.cancel_reason = BookingStatus.cancelled, "本人取消"
-        b.cancelled_at = b.updated_at = to_utc(now)
-        session.add(b)
-        audit.record(
-            session,
-            actor=f"citizen:{b.id_masked}",
-            action="booking.cancel",
-            entity="booking",
-            entity_id=b.code,
-        )
-        return b
-
-    return run_write(engine, work)
-
-
-def reschedule(
-    *,
-    engine: Engine,
-    kb: KbSnapshot,
-    code: str,
-    proof: Proof,
-    day: date,
-    start: time,
-    hall_ref: str | None,
-    secret: str,
-    now: datetime,
-    working_days: int,
-) -> Booking:
-    """Move a booking to another slot in one step: the old place is kept if the new one is full."""
-
-    def work(session: Session) -> Booking:
-        b = _owned(session, code, proof, secret, lock=True)
-        _check_status(b, "改约")
-        rules.check_can_change(starts_at(b), now, what="改约")
-        c = catalog.counter(kb, hall_ref or b.hall_id, b.guide_id)
-        slot = _offered_slot(session, c, day, start, now, working_days)
-        if (c.hall.id, day, slot.start) == (b.hall_id, b.day, b.start):
-            raise InvalidInput("新的时段与原预约相同，无需改约。")
-        _lock_person(session, b.person_key, b.id_masked)
-        _check_person(
-            session, b.person_key, c.guide, day, now, exclude=b.id, check_suspension=False
-        )
-        new_id = capacity.ensure_slot(
-            session, hall_id=c.hall.id, group=c.group, day=day, start=slot.start, capacity=c.windows
-        )
-        capacity.lock_slots(session, [new_id, b.slot_id])
-        if not capacity.take_place(session, new_id):
-            raise Conflict(_full_message(session, c, day, now) + "您原来的预约保持不变。")
-        capacity.release_place(session, b.slot_id)
-        old = f"{b.day} {b.start:%H:%M}@{b.hall_id}"
-        b.hall_id, b.group_key, b.slot_id, b.day, b.start, b.end = (
-            c.hall.id,
-            c.group,
-            new_id,
-            day,
-            slot.start,
-            slot.end,
-        )
-        b.reschedules += 1
-        b.updated_at = to_utc(now)
-        session.add(b)
-        audit.record(
-            session,
-            actor=f"citizen:{b.id_masked}",
-            action="booking.reschedule",
-            entity="booking",
-            entity_id=b.code,
-            old=old,
-            new=f"{day} {slot.start:%H:%M}@{c.hall.id}",
-        )
-        return b
-
-    return run_write(engine, work)
-
-
-def mark_no_show(
-    *, engine: Engine, code: str, actor: str, now: datetime
-) -> tuple[Booking, date | None]:
-    """Record that nobody came; returns the booking and the end of a resulting suspension."""
-
-    def work(session: Session) -> tuple[Booking, date | None]:
-        b = session.exec(
-            select(Booking).where(Booking.code == codes.normalise_code(code)).with_for_update()
-        ).first()
-        if b is None:
-            raise NotFound("没有找到该预约号。")
-        if b.status != BookingStatus.no_show:
-            _check_status(b, "记为未到")
-            if now < datetime.combine(b.day, b.end):
-                raise Conflict("预约时段尚未结束，暂不能记为未到。")
-            _set_no_show(session, b, actor, now)
-        return b, rules.suspended_until(no_show_days(session, b.person_key, now.date()), now.date())
-
-    return run_write(engine, work)
-
-
-def _set_no_show(session: Session, b: Booking, actor: str, now: datetime) -> None:
-    b.status, b.updated_at = BookingStatus.no_show, to_utc(now)
-    session.add(b)
-    session.flush()
-    audit.record(session, actor=actor, action="booking.no_show", entity="booking", entity_id=b.code)
-
-
-def sweep_no_shows(*, engine: Engine, day: date, actor: str, now: datetime) -> list[Booking]:
-    """Mark every booking of ``day`` whose slot has ended without a check-in as a no-show."""
-
-    def work(session: Session) -> list[Booking]:
-        rows = session.exec(
-            select(Booking)
-            .where(Booking.day == day, Booking.status == BookingStatus.booked)
-            .with_for_update()
-        )
-        ended = [b for b in rows if datetime.combine(b.day, b.end) <= now]
-        for b in ended:
-            _set_no_show(session, b, actor, now)
-        return ended
-
-    return run_write(engine, work)

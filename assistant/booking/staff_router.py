@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from assistant.booking import calendar_service, catalog, queue_service, service
+from assistant.booking import calendar_service, catalog, changes, queue_service
 from assistant.booking.deps import EngineDep, NowDep
 from assistant.booking.models import (
     BookingPublic,
@@ -123,7 +123,7 @@ def complete(
     "/bookings/{code}/no-show", response_model=NoShowOut, summary="Record that nobody came"
 )
 def no_show(code: str, kb: KbDep, engine: EngineDep, now: NowDep, user: StaffUser) -> NoShowOut:
-    booking, until = service.mark_no_show(engine=engine, code=code, actor=user.username, now=now)
+    booking, until = changes.mark_no_show(engine=engine, code=code, actor=user.username, now=now)
     message = "已记为未到。"
     if until is not None:
         message += f"该办事人近90天内已3次未到，网上预约暂停至{until:%Y-%m-%d}（不含当日）。"
@@ -141,7 +141,7 @@ def day_bookings(
     hall: str = Query(..., min_length=1, max_length=80),
     day: Annotated[date | None, Query(alias="date")] = None,
 ) -> list[BookingPublic]:
-    rows = service.bookings_of_day(
+    rows = changes.bookings_of_day(
         session=session, hall_id=catalog.hall(kb, hall).id, day=day or now.date()
     )
     return [booking_public(b, kb) for b in rows]
