@@ -11,6 +11,7 @@ duration.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -272,32 +273,39 @@ def call_next(
         for current in session.exec(serving).all():
             _finish(session, current, now)
         waiting = base.where(QueueTicket.status == TicketStatus.waiting)
-        for candidate in session.exec(
-            waiting.order_by(col(QueueTicket.priority).desc(), col(QueueTicket.number))
-        ).all():
-            claimed = session.exec(  # type: ignore[call-overload]
-                update(QueueTicket)
-                .where(
-                    col(QueueTicket.id) == candidate.id,
-                    col(QueueTicket.status) == TicketStatus.waiting,
-                )
-                .values(status=TicketStatus.called, window=window, called_at=to_utc(now))
+        order = (col(QueueTicket.priority).desc(), col(QueueTicket.number))
+        ticket = _claim(session, session.exec(waiting.order_by(*order)).all(), window, now)
+        if ticket is not None:
+            audit.record(
+                session,
+                actor=actor,
+                action="queue.call",
+                entity="queue_ticket",
+                entity_id=ticket.id or 0,
+                label=ticket.label,
+                window=window,
             )
-            if claimed.rowcount == 1:
-                session.refresh(candidate)
-                audit.record(
-                    session,
-                    actor=actor,
-                    action="queue.call",
-                    entity="queue_ticket",
-                    entity_id=candidate.id or 0,
-                    label=candidate.label,
-                    window=window,
-                )
-                return candidate
-        return None
+        return ticket
 
     return run_write(engine, work)
+
+
+def _claim(
+    session: Session, candidates: Sequence[QueueTicket], window: int, now: datetime
+) -> QueueTicket | None:
+    """The first candidate still waiting, marked called (another window may have taken one)."""
+    for candidate in candidates:
+        claimed = session.exec(  # type: ignore[call-overload]
+            update(QueueTicket)
+            .where(
+                col(QueueTicket.id) == candidate.id, col(QueueTicket.status) == TicketStatus.waiting
+            )
+            .values(status=TicketStatus.called, window=window, called_at=to_utc(now))
+        )
+        if claimed.rowcount == 1:
+            session.refresh(candidate)
+            return candidate
+    return None
 
 
 def complete(*, engine: Engine, ticket_id: int, now: datetime) -> QueueTicket:
