@@ -17,8 +17,11 @@ from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
 from assistant.timeutil import local_now
+from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
+from channels.wechat.channel import WeChatChannel
+from channels.wechat.router import router as wechat_router
 
 log = logging.getLogger("assistant")
 
@@ -30,6 +33,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await _app.state.wechat.drain(timeout=10)  # answers still on their way to WeChat
         engine.dispose()
 
     app = FastAPI(
@@ -44,9 +48,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
     app.state.clock = local_now  # the city's wall-clock; tests replace it with a fixed time
+    app.state.shared_data = provider_factory(settings)
+    app.state.wechat = WeChatChannel(settings, engine)
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(wechat_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -9,11 +9,15 @@ from assistant.booking.cli import app as booking_app
 from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
+from assistant.waiver import cli as waiver_cli
+from channels.wechat.cli import app as wechat_app
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
 app.add_typer(booking_app, name="booking")
+app.add_typer(waiver_cli.app, name="waiver")
+app.add_typer(wechat_app, name="wechat")
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -50,6 +54,7 @@ def setup() -> None:
 
 # Domains that need setup work (e.g. demo shared data) append a callable taking the CliContext.
 SETUP_HOOKS: list = []
+SETUP_HOOKS.append(waiver_cli.setup_hook)
 
 
 @app.command()
@@ -63,8 +68,12 @@ def serve(
 
     ctx = context(migrate=True)
     uvicorn.run(
-        "assistant.asgi:app", host=host or ctx.settings.host, port=port or ctx.settings.port,
-        workers=workers, log_level=ctx.settings.log_level.lower(), proxy_headers=True,
+        "assistant.asgi:app",
+        host=host or ctx.settings.host,
+        port=port or ctx.settings.port,
+        workers=workers,
+        log_level=ctx.settings.log_level.lower(),
+        proxy_headers=True,
     )
 
 

@@ -34,7 +34,9 @@ def test_bundled_kb_has_no_problems(kb_bundle: files.Bundle) -> None:
     assert problems == []
 
 
-def test_bundled_kb_covers_every_catalog_item_and_theme_by_exact_name(kb_bundle: files.Bundle) -> None:
+def test_bundled_kb_covers_every_catalog_item_and_theme_by_exact_name(
+    kb_bundle: files.Bundle,
+) -> None:
     names = {g.name for g in kb_bundle.guides.values()}
     assert {i["name"] for i in CATALOG["items"]} <= names
     themes = {t.name: t for t in kb_bundle.themes}
@@ -68,7 +70,10 @@ def test_malformed_yaml_is_reported_with_file_and_line(kb_copy: Path) -> None:
     path = kb_copy / "guides/gongan/chusheng-dengji.yml"
     path.write_text("name: 出生登记\nsituations: [unclosed\n", encoding="utf-8")
     _, problems = files.load_bundle(kb_copy)
-    assert any(p.file == "guides/gongan/chusheng-dengji.yml" and "malformed YAML: line" in p.message for p in problems)
+    assert any(
+        p.file == "guides/gongan/chusheng-dengji.yml" and "malformed YAML: line" in p.message
+        for p in problems
+    )
 
 
 def _edit_guide(kb_copy: Path, change) -> Path:  # type: ignore[no-untyped-def]
@@ -82,7 +87,10 @@ def _edit_guide(kb_copy: Path, change) -> Path:  # type: ignore[no-untyped-def]
 def test_unknown_field_is_reported_with_guide_and_field(kb_copy: Path) -> None:
     _edit_guide(kb_copy, lambda d: d["materials"][0].update(colour="red"))
     _, problems = files.load_bundle(kb_copy)
-    assert "guides/gongan/chusheng-dengji.yml [出生登记] materials.0.colour: unknown field" in _messages(problems)
+    assert (
+        "guides/gongan/chusheng-dengji.yml [出生登记] materials.0.colour: unknown field"
+        in _messages(problems)
+    )
 
 
 def test_wrong_type_and_missing_required_field_are_reported(kb_copy: Path) -> None:
@@ -115,7 +123,10 @@ def test_unknown_licence_code_and_hall_are_reported(kb_copy: Path) -> None:
 
     _edit_guide(kb_copy, change)
     msgs = _messages(files.load_bundle(kb_copy)[1])
-    assert "guides/gongan/chusheng-dengji.yml [出生登记] materials[0].licence: unknown licence type 'flying_licence'" in msgs
+    assert (
+        "guides/gongan/chusheng-dengji.yml [出生登记] materials[0].licence: "
+        "unknown licence type 'flying_licence'" in msgs
+    )
     assert "guides/gongan/chusheng-dengji.yml [出生登记] halls: unknown hall '不存在的大厅'" in msgs
 
 
@@ -123,7 +134,9 @@ def test_duplicate_guide_names_are_reported(kb_copy: Path) -> None:
     src = kb_copy / "guides/gongan/chusheng-dengji.yml"
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
     data["slug"], data["code"] = "chusheng-dengji-copy", "11441500007250081M4440117009999"
-    (kb_copy / "guides/gongan/chusheng-dengji-copy.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (kb_copy / "guides/gongan/chusheng-dengji-copy.yml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     msgs = _messages(files.load_bundle(kb_copy)[1])
     assert sum("duplicate name '出生登记'" in m for m in msgs) == 2
 
@@ -139,7 +152,9 @@ def test_import_writes_nothing_when_any_file_is_wrong(kb_copy: Path, engine: Eng
     assert guide.summary != "新的摘要"
 
 
-def test_export_after_import_gives_back_the_same_files(engine: Engine, tmp_path: Path, kb_bundle: files.Bundle) -> None:
+def test_export_after_import_gives_back_the_same_files(
+    engine: Engine, tmp_path: Path, kb_bundle: files.Bundle
+) -> None:
     with session_scope(engine) as session:
         bundle = importer.export_bundle(session, headers=kb_bundle.headers)
     files.write_bundle(bundle, tmp_path)
@@ -147,10 +162,14 @@ def test_export_after_import_gives_back_the_same_files(engine: Engine, tmp_path:
         rel = original.relative_to(KB_DIR)
         if rel.parts[0] == "demo":
             continue
-        assert (tmp_path / rel).read_text(encoding="utf-8") == original.read_text(encoding="utf-8"), rel
+        assert (tmp_path / rel).read_text(encoding="utf-8") == original.read_text(
+            encoding="utf-8"
+        ), rel
 
 
-def test_reimporting_unchanged_files_adds_no_version(engine: Engine, kb_bundle: files.Bundle) -> None:
+def test_reimporting_unchanged_files_adds_no_version(
+    engine: Engine, kb_bundle: files.Bundle
+) -> None:
     with session_scope(engine) as session:
         report = importer.import_bundle(session, kb_bundle)
     assert report.added == [] and report.updated == []
@@ -163,5 +182,7 @@ def test_changed_file_is_imported_as_a_new_published_version(engine: Engine, kb_
         report, _ = importer.import_dir(session, kb_copy)
     assert report is not None and report.updated == ["出生登记"]
     with session_scope(engine) as session:
-        guide = next(g for g in importer.export_bundle(session).guides.values() if g.name == "出生登记")
+        guide = next(
+            g for g in importer.export_bundle(session).guides.values() if g.name == "出生登记"
+        )
     assert guide.phone == "0660-3380000"

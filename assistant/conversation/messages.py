@@ -17,9 +17,13 @@ Channel = Literal["web", "wechat", "greeter", "api"]
 
 
 class UserMessage(BaseModel):
-    sender_id: str = Field(min_length=1, max_length=128, description="WeChat openid, web session id, ...")
+    sender_id: str = Field(
+        min_length=1, max_length=128, description="WeChat openid, web session id, ..."
+    )
     text: str = Field(default="", max_length=5000)
-    payload: str | None = Field(default=None, max_length=500, description="A button's payload, e.g. /choose_guide{...}")
+    payload: str | None = Field(
+        default=None, max_length=500, description="A button's payload, e.g. /choose_guide{...}"
+    )
     channel: Channel = "api"
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
