@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import time
 
 from assistant.booking.calendar import Period
-from assistant.booking.person import check_digit
 from assistant.kb import schema
+from assistant.waiver.idcard import check_digit
 
 WEEKDAY = ["09:00-12:00", "14:30-17:30"]
 

@@ -189,7 +189,9 @@ def test_bad_input_gets_a_reason_in_chinese_and_nothing_is_written(
     client: TestClient, book: Book, engine: Engine
 ) -> None:
     cases = {
-        "身份证号码校验位不正确，请核对是否输错了某一位。": book(id_number="441502199003151238"),
+        "身份证号码校验位不正确，可能有数字输错了，请核对后重新输入。": book(
+            id_number="441502199003151238"
+        ),
         "手机号码应为11位数字，请核对后重新输入。": book(phone="12345"),
         f"{HALL}2026年11月24日没有 12:30 开始的预约时段"
         "（时段从 09:00、09:30、10:00 等开始，每段30分钟）。": book(start="12:30"),
