@@ -20,7 +20,7 @@ from assistant.booking.models import (
     TicketPublic,
 )
 from assistant.booking.nearest_service import Suggestion
-from assistant.booking.queue_service import QueueStatus
+from assistant.booking.queue_service import Placed, QueueStatus
 from assistant.booking.service import DayView, SlotView
 from assistant.kb.snapshot import KbSnapshot
 from assistant.privacy import mask_phone
@@ -90,13 +90,22 @@ def booking_message(b: Booking, hall: HallBrief, provisional: bool) -> str:
     return text + (PROVISIONAL_NOTE if provisional else "")
 
 
+def placed_public(placed: Placed, kb: KbSnapshot) -> TicketPublic:
+    t = placed.ticket
+    ahead = placed.ahead if t.status == "waiting" else None
+    return ticket_public(t, kb, placed.queue, ahead=ahead)
+
+
 def ticket_public(
     t: QueueTicket, kb: KbSnapshot, queue: QueueStatus | None = None, ahead: int | None = None
 ) -> TicketPublic:
     hall = kb.hall(t.hall_id)
     wait = queue.wait_minutes if queue else None
     if t.status == "waiting":
-        message = f"您的号码是 {t.label}。" + (wait_text(wait, ahead or 0) if queue else "")
+        late = (
+            "您已超过预约时段，将按现场取号的顺序办理。" if t.booking_id and not t.priority else ""
+        )
+        message = f"您的号码是 {t.label}。{late}" + (wait_text(wait, ahead or 0) if queue else "")
     elif t.status == "called":
         message = f"请 {t.label} 号到 {t.window} 号窗口办理。"
     else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -63,8 +64,10 @@ def is_open_at(opening: HallDay, now: datetime) -> bool:
     return opening.open and any(p.start <= now.time() < p.end for p in opening.periods)
 
 
-def _count(session: Session, hall_id: int, group: str, day: date, status: TicketStatus) -> int:
-    return session.exec(
+def _count(
+    session: Session, hall_id: int, group: str, day: date, status: TicketStatus, *extra: Any
+) -> int:
+    query = (
         select(func.count())
         .select_from(QueueTicket)
         .where(
@@ -72,8 +75,10 @@ def _count(session: Session, hall_id: int, group: str, day: date, status: Ticket
             QueueTicket.group_key == group,
             QueueTicket.day == day,
             QueueTicket.status == status,
+            *extra,
         )
-    ).one()
+    )
+    return session.exec(query).one()
 
 
 def recent_service_seconds(
@@ -180,10 +185,10 @@ def _issue(
 
 def walk_in(
     *, engine: Engine, kb: KbSnapshot, hall_ref: str, guide_ref: str, now: datetime
-) -> QueueTicket:
+) -> Placed:
     c = catalog.counter(kb, hall_ref, guide_ref)
 
-    def work(session: Session) -> QueueTicket:
+    def work(session: Session) -> Placed:
         opening = opening_today(session, c.hall, now)
         if not opening.open:
             raise Conflict(f"今天{opening.reason or '不对外办公'}，大厅不办公。")
@@ -191,17 +196,17 @@ def walk_in(
             raise Conflict("今天的办公时段仅接待已预约的办事人，请先预约后再来。")
         if now.time() >= max(p.end for p in opening.periods):
             raise Conflict("今天的办公时间已结束，请在下一个工作日再来取号。")
-        return _issue(session, kb, c, booking=None, priority=0, now=now)
+        return _place(session, kb, _issue(session, kb, c, booking=None, priority=0, now=now), now)
 
     return run_write(engine, work)
 
 
 def check_in(
-    *, engine: Engine, kb: KbSnapshot, code: str, hall_ref: str | None, now: datetime
-) -> tuple[QueueTicket, Booking]:
+    *, engine: Engine, kb: KbSnapshot, code: str, hall_ref: str | None, actor: str, now: datetime
+) -> tuple[Placed, Booking]:
     """Turn an appointment into a ticket when its holder arrives."""
 
-    def work(session: Session) -> tuple[QueueTicket, Booking]:
+    def work(session: Session) -> tuple[Placed, Booking]:
         b = session.exec(
             select(Booking).where(Booking.code == codes.normalise_code(code)).with_for_update()
         ).first()
@@ -234,7 +239,16 @@ def check_in(
         )
         b.status, b.checked_in_at, b.updated_at = BookingStatus.checked_in, to_utc(now), to_utc(now)
         session.add(b)
-        return ticket, b
+        audit.record(
+            session,
+            actor=actor,
+            action="booking.check_in",
+            entity="booking",
+            entity_id=b.code,
+            ticket=ticket.label,
+            late=arrival == rules.Arrival.late,
+        )
+        return _place(session, kb, ticket, now), b
 
     return run_write(engine, work)
 
@@ -324,37 +338,39 @@ def complete(*, engine: Engine, ticket_id: int, now: datetime) -> QueueTicket:
     return run_write(engine, work)
 
 
-def ticket_position(
-    *, session: Session, kb: KbSnapshot, ticket_id: int, now: datetime
-) -> tuple[QueueTicket, int, QueueStatus]:
-    """A ticket of today, the number of people called before it, and the queue's estimate."""
+@dataclass(frozen=True)
+class Placed:
+    """A ticket with the people to be called before it and the queue's estimate."""
+
+    ticket: QueueTicket
+    ahead: int
+    queue: QueueStatus
+
+
+def ticket_position(*, session: Session, kb: KbSnapshot, ticket_id: int, now: datetime) -> Placed:
     ticket = session.get(QueueTicket, ticket_id)
     if ticket is None or ticket.day != now.date():
         raise NotFound("没有找到今天的这个号码。")
+    return _place(session, kb, ticket, now)
+
+
+def _place(session: Session, kb: KbSnapshot, ticket: QueueTicket, now: datetime) -> Placed:
+    before = (col(QueueTicket.priority) > ticket.priority) | (
+        (col(QueueTicket.priority) == ticket.priority) & (col(QueueTicket.number) < ticket.number)
+    )
+    ahead = 0
+    if ticket.status == TicketStatus.waiting:
+        ahead = _count(
+            session, ticket.hall_id, ticket.group_key, ticket.day, TicketStatus.waiting, before
+        )
     g = kb.guide(ticket.guide_id) if ticket.guide_id else None
     typical = float(g.guide.service_minutes) if g else DEFAULT_SERVICE_MINUTES
-    ahead = session.exec(
-        select(func.count())
-        .select_from(QueueTicket)
-        .where(
-            QueueTicket.hall_id == ticket.hall_id,
-            QueueTicket.group_key == ticket.group_key,
-            QueueTicket.day == ticket.day,
-            QueueTicket.status == TicketStatus.waiting,
-            (col(QueueTicket.priority) > ticket.priority)
-            | (
-                (col(QueueTicket.priority) == ticket.priority)
-                & (col(QueueTicket.number) < ticket.number)
-            ),
-        )
-    ).one()
-    hall = catalog.hall(kb, ticket.hall_id)
     queue = status(
         session=session,
-        hall=hall,
+        hall=catalog.hall(kb, ticket.hall_id),
         group=ticket.group_key,
         typical_minutes=typical,
         now=now,
         ahead=ahead,
     )
-    return ticket, ahead, queue
+    return Placed(ticket, ahead, queue)

@@ -33,7 +33,7 @@ from assistant.booking.models import (
     RescheduleIn,
     TicketPublic,
 )
-from assistant.booking.present import booking_public, ticket_public
+from assistant.booking.present import booking_public
 from assistant.booking.staff_router import router as staff_router
 from assistant.deps import KbDep, SessionDep, SettingsDep
 from assistant.errors import InvalidInput
@@ -227,10 +227,8 @@ def queue_status(
     summary="A ticket's place in the queue",
 )
 def ticket(ticket_id: int, kb: KbDep, session: SessionDep, now: NowDep) -> TicketPublic:
-    t, ahead, q = queue_service.ticket_position(
-        session=session, kb=kb, ticket_id=ticket_id, now=now
-    )
-    return ticket_public(t, kb, q, ahead=ahead if t.status == "waiting" else None)
+    placed = queue_service.ticket_position(session=session, kb=kb, ticket_id=ticket_id, now=now)
+    return present.placed_public(placed, kb)
 
 
 @router.get("/calendar", response_model=list[present.CalendarDay], summary="A hall's opening days")

@@ -18,7 +18,7 @@ from assistant.booking.models import (
     CalendarExceptionPublic,
     TicketPublic,
 )
-from assistant.booking.present import booking_public, ticket_public
+from assistant.booking.present import booking_public, placed_public, ticket_public
 from assistant.deps import KbDep, SessionDep, StaffUser
 
 router = APIRouter(tags=["hall staff"])
@@ -64,12 +64,12 @@ class ClosureOut(BaseModel):
     summary="Arrival with a booking code: issue a ticket",
 )
 def check_in(
-    body: CheckInIn, kb: KbDep, engine: EngineDep, now: NowDep, _user: StaffUser
+    body: CheckInIn, kb: KbDep, engine: EngineDep, now: NowDep, user: StaffUser
 ) -> CheckInOut:
-    ticket, booking = queue_service.check_in(
-        engine=engine, kb=kb, code=body.code, hall_ref=body.hall, now=now
+    placed, booking = queue_service.check_in(
+        engine=engine, kb=kb, code=body.code, hall_ref=body.hall, actor=user.username, now=now
     )
-    return CheckInOut(ticket=ticket_public(ticket, kb), booking=booking_public(booking, kb))
+    return CheckInOut(ticket=placed_public(placed, kb), booking=booking_public(booking, kb))
 
 
 @router.post(
@@ -78,10 +78,10 @@ def check_in(
 def walk_in(
     body: WalkInIn, kb: KbDep, engine: EngineDep, now: NowDep, _user: StaffUser
 ) -> TicketPublic:
-    ticket = queue_service.walk_in(
+    placed = queue_service.walk_in(
         engine=engine, kb=kb, hall_ref=body.hall, guide_ref=body.guide, now=now
     )
-    return ticket_public(ticket, kb)
+    return placed_public(placed, kb)
 
 
 class CallOut(BaseModel):

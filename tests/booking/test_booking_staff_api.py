@@ -63,6 +63,20 @@ def test_arrival_with_a_booking_code_issues_a_priority_ticket_called_before_walk
     assert (again.status_code, again.json()["error"]["message"]) == (409, "该预约已签到取号。")
 
 
+def test_late_arrival_gets_a_ticket_without_priority_and_is_told_so(
+    staff: TestClient, book: Book, clock: Clock
+) -> None:
+    code = book(date=TUESDAY, start="09:00").json()["code"]
+    clock.now = datetime(2026, 11, 24, 9, 45)
+    assert walk_in(staff).json()["message"] == "您的号码是 A001。现在无需排队。"
+    r = staff.post("/api/v1/queue/checkin", json={"code": code})
+    ticket = r.json()["ticket"]
+    assert (ticket["label"], ticket["ahead"]) == ("A002", 1)
+    assert ticket["message"].startswith(
+        "您的号码是 A002。您已超过预约时段，将按现场取号的顺序办理。"
+    )
+
+
 def test_check_in_too_early_or_on_another_day_is_refused(
     staff: TestClient, book: Book, clock: Clock
 ) -> None:
