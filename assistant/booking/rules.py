@@ -5,7 +5,8 @@
 - Cancelling or rescheduling is possible until ``CHANGE_LEAD`` before the slot starts.
 - ``NO_SHOW_LIMIT`` no-shows within ``NO_SHOW_WINDOW`` suspend online booking for
   ``SUSPENSION`` from the day of the last of them (the rule halls commonly use). Suspension is
-  derived from the no-show dates every time, so there is no counter to drift.
+  derived from the no-show dates every time, so there is no counter to drift. It stops new
+  online bookings only: existing ones can still be cancelled or moved, and walk-ins are served.
 - Arrival: a ticket can be taken from ``EARLY_CHECKIN`` before the slot; someone arriving after
   the slot has ended still gets a ticket, without the appointment's priority.
 """
