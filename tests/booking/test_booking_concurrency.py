@@ -131,7 +131,7 @@ def test_concurrent_walk_ins_get_distinct_numbers_and_two_windows_never_call_the
             engine=engine, kb=kb, hall_ref=HALL, guide_ref=GUIDE, now=now
         ),
     )
-    assert sorted(t.number for t in tickets) == list(range(1, 13))  # type: ignore[union-attr]
+    assert sorted(p.ticket.number for p in tickets) == list(range(1, 13))  # type: ignore[union-attr]
     group = catalog.counter(kb, HALL, GUIDE).group
     called = all_at_once(
         8,
