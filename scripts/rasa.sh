@@ -76,9 +76,9 @@ validate() {
 run_tests() {
   prepare
   rm -rf nlu_data/results/tests
-  (cd nlu_data && "$RASA" test core --model "$MODEL" --stories tests --fail-on-prediction-errors \
+  (cd nlu_data && "$RASA" test core --model "$MODEL" --stories tests --e2e --fail-on-prediction-errors \
       --out results/tests --no-plot) || { cat nlu_data/results/tests/failed_test_stories.yml 2>/dev/null; exit 1; }
-  echo "rasa test: every conversation test passed ($(grep -c '^- story:' nlu_data/tests/*.yml | awk -F: '{s+=$2} END {print s}') stories)"
+  echo "rasa test: every conversation test passed ($(grep -ch "^  - story:" nlu_data/tests/*.yml | paste -sd+ | bc) stories)"
 }
 
 bench_nlu() {
