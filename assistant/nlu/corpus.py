@@ -1,0 +1,91 @@
+"""From the published KB to index entries: which text of a guide or theme goes in which field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.kb.snapshot import KbSnapshot, PublishedGuide, PublishedTheme
+from assistant.nlu.index import Entry, Kind, SituationInfo
+
+
+@dataclass(frozen=True)
+class AttachedQuestion:
+    """A question an editor attached to a guide or theme (from the unanswered queue)."""
+
+    kind: Kind
+    ref_id: int
+    text: str
+
+
+def entries_from_snapshot(
+    snapshot: KbSnapshot,
+    canon: Callable[[str], str],
+    prose: Callable[[str], str],
+    attached: Iterable[AttachedQuestion] = (),
+) -> list[Entry]:
+    """Index entries; ``canon`` makes a KB text canonical, ``prose`` (cheaper: no segmenting)
+    is used for summaries and descriptions."""
+    learned: dict[tuple[str, int], list[str]] = {}
+    for q in attached:
+        learned.setdefault((q.kind, q.ref_id), []).append(canon(q.text))
+    entries = [_guide_entry(g, canon, prose, learned.get(("guide", g.id), [])) for g in snapshot.guides]
+    by_name = {g.guide.name: g for g in snapshot.guides}
+    entries += [
+        _theme_entry(t, canon, prose, by_name, learned.get(("theme", t.id), []))
+        for t in snapshot.themes
+    ]
+    return entries
+
+
+def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
+    return [c for t in texts if t and (c := canon(t))]
+
+
+def _guide_entry(
+    g: PublishedGuide, canon: Callable[[str], str], prose: Callable[[str], str], learned: list[str]
+) -> Entry:
+    x = g.guide
+    situations = tuple(
+        SituationInfo(s.key, s.name, tuple(_all(canon, s.cues))) for s in x.situations
+    )
+    fields = {
+        "name": _all(canon, [x.name]),
+        "alias": _all(canon, x.aliases),
+        "example": _all(canon, x.examples),
+        "learned": learned,
+        "situation": _all(canon, (s.name for s in x.situations)),
+        "cue": [c for s in situations for c in s.cues],
+        "life_event": _all(canon, x.life_events),
+        "description": _all(prose, (s.description for s in x.situations)),
+        "summary": _all(prose, [x.summary]),
+        "material": _all(canon, (m.name for m in x.materials)),
+    }
+    exact = (*fields["name"], *fields["alias"], *fields["example"], *learned)
+    return Entry("guide", g.id, x.name, fields, situations, (), exact)
+
+
+def _theme_entry(
+    t: PublishedTheme,
+    canon: Callable[[str], str],
+    prose: Callable[[str], str],
+    guides: dict[str, PublishedGuide],
+    learned: list[str],
+) -> Entry:
+    x = t.theme
+    item_texts: list[str] = []
+    for name in x.items:
+        item_texts.append(name)
+        if (g := guides.get(name)) is not None:
+            item_texts.extend(g.guide.aliases)
+    fields = {
+        "name": _all(canon, [x.name]),
+        "alias": _all(canon, x.aliases),
+        "example": _all(canon, x.examples),
+        "learned": learned,
+        "life_event": _all(canon, [x.life_event]),
+        "item": _all(canon, item_texts),
+        "summary": _all(prose, [x.summary]),
+    }
+    exact = (*fields["name"], *fields["alias"], *fields["example"], *learned)
+    return Entry("theme", t.id, x.name, fields, (), tuple(x.items), exact)

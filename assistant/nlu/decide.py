@@ -1,0 +1,142 @@
+"""From ranked candidates to an answer: matched, ambiguous (with a question back) or no_match.
+
+The score of a candidate mixes how much of the question it explains (``lexical``), how much
+of the question's specific content its subject explains (``coverage``) and how close the
+question comes to one of its names (``fuzzy``). Themes ("一件事") win only when the citizen
+asks for several things at once. The thresholds below were calibrated on the development
+set (``assistant eval``) and are the only numbers to revisit when the KB grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.nlu.analysis import Analysis
+from assistant.nlu.index import Entry, SituationInfo
+from assistant.nlu.retrieve import Candidate
+from assistant.nlu.words import wants_bundle
+
+Status = Literal["matched", "ambiguous", "no_match"]
+
+# Calibrated on the development set; see the module docstring.
+W_LEXICAL, W_COVERAGE, W_FUZZY = 0.5, 0.3, 0.2
+THEME_WANTED_BONUS = 0.15
+THEME_UNWANTED_FACTOR = 0.6
+MATCH_MIN = 0.42  # below: not confident enough to answer
+CLOSE_RATIO = 0.88  # a runner-up this close to the top makes the question ambiguous
+MIN_COVERAGE = 0.45  # the top candidate must explain this share of the question's specifics
+MAX_OPTIONS = 4
+
+NO_MATCH_MESSAGE = (
+    "抱歉，这个问题暂时不在我能解答的办事范围内。我可以帮您查找汕尾市政务服务事项的办事指南，"
+    "比如户口和身份证、社保医保、住房公积金、婚姻登记、开办企业、救助补贴等，告诉您要带哪些材料、"
+    "哪些可以免提交，还可以帮您预约到大厅办理。您可以换个说法再问我，或拨打12345政务服务便民热线咨询。"
+)
+EMPTY_MESSAGE = "您好，请问您想办理什么业务？可以直接告诉我，比如“身份证丢了怎么补办”。"
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry: Entry
+    candidate: Candidate
+    score: float
+    situation: SituationInfo | None = None
+
+
+@dataclass
+class Clarify:
+    question: str
+    options: list[tuple[str, Scored]]  # (label, candidate)
+
+
+@dataclass
+class Outcome:
+    status: Status
+    ranked: list[Scored]
+    clarify: Clarify | None = None
+    message: str | None = None
+    bundle: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def score(c: Candidate, entry: Entry, bundle: bool) -> float:
+    s = W_LEXICAL * c.lexical + W_COVERAGE * c.coverage + W_FUZZY * c.fuzzy
+    if c.exact:
+        s = max(s, 0.98)
+    if entry.kind == "theme":
+        s = s + THEME_WANTED_BONUS if bundle else (s if c.exact else s * THEME_UNWANTED_FACTOR)
+    return min(s, 1.0)
+
+
+def decide(a: Analysis, candidates: list[Candidate], entries: list[Entry]) -> Outcome:
+    if a.empty:
+        return Outcome("no_match", [], message=EMPTY_MESSAGE)
+    bundle = wants_bundle(a.text)
+    ranked = sorted(
+        (Scored(entries[c.entry], c, score(c, entries[c.entry], bundle)) for c in candidates),
+        key=lambda s: -s.score,
+    )
+    ranked = [Scored(s.entry, s.candidate, s.score, detect_situation(a, s.entry)) for s in ranked]
+    if not ranked:
+        return Outcome("no_match", [], message=NO_MATCH_MESSAGE, bundle=bundle)
+    top = ranked[0]
+    if not top.candidate.exact and (top.score < MATCH_MIN or top.candidate.coverage < MIN_COVERAGE):
+        return Outcome("no_match", ranked, message=NO_MATCH_MESSAGE, bundle=bundle)
+    close = [s for s in ranked[1:MAX_OPTIONS] if s.score >= CLOSE_RATIO * top.score]
+    if close and not top.candidate.exact:
+        clarify = clarify_between([top, *close])
+        return Outcome("ambiguous", ranked, clarify, clarify.question, bundle)
+    return Outcome("matched", ranked, message=matched_message(top), bundle=bundle)
+
+
+def detect_situation(a: Analysis, entry: Entry) -> SituationInfo | None:
+    """The situation whose cues the question uses most specifically (longest cues win)."""
+    best, best_len = None, 0
+    terms = set(a.terms)
+    for s in entry.situations:
+        hit = sum(len(c) for c in s.cues if cue_in(c, a.text, terms))
+        if hit > best_len:
+            best, best_len = s, hit
+    return best
+
+
+def cue_in(cue: str, text: str, terms: set[str]) -> bool:
+    return cue in text or (len(cue) >= 4 and cue in terms)
+
+
+def clarify_between(options: list[Scored]) -> Clarify:
+    names = [s.entry.name for s in options]
+    common = common_part(names)
+    labels = names
+    if common:
+        rest = [_trim(n.replace(common, "", 1)) for n in names]
+        if all(len(r) >= 2 for r in rest) and len(set(rest)) == len(rest):
+            labels = rest
+    listed = "、".join(labels[:-1]) + "，还是" + labels[-1]
+    if common and labels is not names:
+        question = f"请问您要办理的是哪一种{common}：{listed}？"
+    else:
+        question = f"请问您要办理的是哪一项：{listed}？"
+    return Clarify(question, list(zip(labels, options, strict=True)))
+
+
+def _trim(s: str) -> str:
+    return s.strip("与和及、的")
+
+
+def common_part(names: list[str]) -> str:
+    """Longest substring (of at least 3 characters) shared by every name."""
+    first = names[0]
+    for length in range(len(first), 2, -1):
+        for i in range(len(first) - length + 1):
+            sub = first[i:i + length]
+            if all(sub in n for n in names[1:]):
+                return sub
+    return ""
+
+
+def matched_message(top: Scored) -> str:
+    kind = "“一件事”主题服务" if top.entry.kind == "theme" else "办事指南"
+    situation = f"（{top.situation.name}）" if top.situation else ""
+    return f"为您找到{kind}：{top.entry.name}{situation}。"

@@ -1,0 +1,83 @@
+"""Everything derived from one KB revision: dictionary, analyzer, index and retriever.
+
+``Resources`` are what never change with the KB (jieba's main dictionary, OpenCC, pinyin
+readings): loaded once per process. ``build_engine`` is pure given a snapshot, so the app,
+the CLI, tests and benchmarks build the very same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+from opencc import OpenCC
+
+from assistant.kb.snapshot import KbSnapshot
+from assistant.nlu.analysis import Analyzer, exact_key
+from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
+from assistant.nlu.index import Index
+from assistant.nlu.lexicon import Lexicon, build_lexicon
+from assistant.nlu.pinyin import Readings
+from assistant.nlu.retrieve import Retriever
+from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_tokenizer
+from assistant.nlu.text import normalise
+
+
+@dataclass(frozen=True)
+class Resources:
+    base: BaseDictionary
+    opencc: OpenCC
+    traditional: frozenset[str]  # characters OpenCC would change
+    readings: Readings
+
+    @classmethod
+    def load(cls) -> Resources:
+        return cls(BaseDictionary.load(), OpenCC("t2s"), traditional_characters(), Readings.load())
+
+    def to_simplified(self, text: str) -> str:
+        if not any(c in self.traditional for c in text):
+            return text  # OpenCC's pure-Python conversion is slow; most questions need none
+        return self.opencc.convert(text)
+
+    def normal(self, text: str) -> str:
+        return normalise(text, self.to_simplified).text
+
+
+def traditional_characters() -> frozenset[str]:
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and targets and targets.split()[0] != source:
+            chars.add(source)
+    return frozenset(chars)
+
+
+@dataclass
+class Engine:
+    revision: int
+    lexicon: Lexicon
+    analyzer: Analyzer
+    index: Index
+    retriever: Retriever
+
+
+def build_engine(
+    snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
+) -> Engine:
+    lexicon = build_lexicon(snapshot, resources.normal)
+    tokenizer = make_tokenizer(resources.base, lexicon.user_words())
+    segmenter = Segmenter(tokenizer, lexicon)
+    repair_terms = set(lexicon.terms)
+    for term in lexicon.terms:
+        repair_terms.update(w for w in segmenter.search_words(segmenter.words(term)) if len(w) >= 2)
+    repair = TypoRepair(repair_terms, resources.readings, resources.base)
+    analyzer = Analyzer(resources.to_simplified, segmenter, repair)
+    with analyzer.caching():
+        entries = entries_from_snapshot(snapshot, analyzer.canon, resources.normal, attached)
+        for entry in entries:
+            entry.exact = tuple(exact_key(analyzer.kb(t)[1]) for t in entry.exact)
+        index = Index.build(entries, analyzer.kb_terms)
+    return Engine(snapshot.revision, lexicon, analyzer, index, Retriever(index, resources.base.freq))

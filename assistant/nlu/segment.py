@@ -1,0 +1,187 @@
+"""Segmentation with a KB-aware jieba, typo repair, and colloquial-to-standard rewriting.
+
+Each index gets its own ``jieba.Tokenizer`` (never the module-level default one), built from a
+copy of jieba's main dictionary loaded once per process (``BaseDictionary``) plus the KB's
+words, so rebuilding after a publish neither reloads the main dictionary nor leaks words of
+an older KB revision into the new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import jieba
+
+from assistant.nlu.lexicon import Lexicon
+from assistant.nlu.pinyin import Readings
+from assistant.nlu.text import Aligned, is_han
+
+MAX_TERM = 8  # longest KB term that typo repair tries to restore
+
+
+@dataclass(frozen=True)
+class BaseDictionary:
+    """jieba's main dictionary (word → frequency, with jieba's prefix entries)."""
+
+    freq: dict[str, int]
+    total: int
+
+    @classmethod
+    def load(cls) -> BaseDictionary:
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        return cls(tokenizer.FREQ, tokenizer.total)
+
+
+WHOLE_MARGIN = 20  # how much likelier than its parts a KB word is made
+
+
+def make_tokenizer(base: BaseDictionary, words: Iterable[tuple[str, str]]) -> jieba.Tokenizer:
+    """A tokenizer that keeps each KB word whole, but no more eagerly than that.
+
+    A word gets the frequency that makes it a little likelier than the split jieba would
+    otherwise make (jieba's ``suggest_freq`` with a margin): a fixed large frequency would
+    let ``取公积金`` swallow the ``取`` of ``提取公积金``.
+    """
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(base.freq)
+    tokenizer.total = base.total
+    tokenizer.initialized = True
+    freqs = [(word, whole_frequency(tokenizer, word), tag) for word, tag in words]
+    for word, freq, tag in freqs:
+        tokenizer.add_word(word, freq, tag)
+    return tokenizer
+
+
+def whole_frequency(tokenizer: jieba.Tokenizer, word: str) -> int:
+    p = 1.0
+    for part in tokenizer.cut(word, HMM=False):
+        p *= tokenizer.FREQ.get(part, 1) / tokenizer.total
+    return max(int(p * tokenizer.total * WHOLE_MARGIN) + 1, tokenizer.FREQ.get(word, 0))
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    readings: tuple[frozenset[str], ...]
+
+
+class TypoRepair:
+    """Restores KB terms typed with a homophone (``户照`` → ``护照``, ``身分正`` → ``身份证``).
+
+    A window of the question is replaced by a KB term of the same length when every
+    character sounds like the term's (toneless pinyin; looser matching for terms of three
+    characters or more), at least one character is already right, and the window is not a
+    word of its own.
+    """
+
+    def __init__(self, terms: Iterable[str], readings: Readings, base: BaseDictionary) -> None:
+        self._readings = readings
+        self._base = base
+        self._known = set()
+        self._buckets: dict[tuple[int, str], list[_Term]] = defaultdict(list)
+        for text in terms:
+            if not (2 <= len(text) <= MAX_TERM) or not all(is_han(c) for c in text):
+                continue
+            self._known.add(text)
+            strict = tuple(frozenset(readings.of(c)) for c in text)
+            for first in strict[0]:
+                self._buckets[(len(text), first)].append(_Term(text, strict))
+
+    def __call__(self, a: Aligned) -> Aligned:
+        text = a.text
+        found: list[tuple[int, int, str]] = []  # (start, end, term)
+        for start in range(len(text) - 1):
+            firsts = self._readings.of(text[start]) if is_han(text[start]) else ()
+            for length in range(2, min(MAX_TERM, len(text) - start) + 1):
+                if any((length, r) in self._buckets for r in firsts):
+                    term = self._match(text[start:start + length])
+                    if term is not None:
+                        found.append((start, start + length, term))
+        if not found:
+            return a
+        protected = self._protected(text)
+        fixes: list[tuple[int, int, str]] = []
+        for start, end, term in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+            if all(e <= start or end <= s for s, e, _ in fixes) and not self._cuts(protected, start, end):
+                fixes.append((start, end, term))
+        return a.replace(fixes) if fixes else a
+
+    def _protected(self, text: str) -> list[tuple[int, int]]:
+        """Where the text already has KB terms right: a repair must not cut through them."""
+        spans = []
+        for length in range(2, min(MAX_TERM, len(text)) + 1):
+            for start in range(len(text) - length + 1):
+                if text[start:start + length] in self._known:
+                    spans.append((start, start + length))
+        return spans
+
+    @staticmethod
+    def _cuts(protected: list[tuple[int, int]], start: int, end: int) -> bool:
+        return any(s < end and start < e and not (start <= s and e <= end) for s, e in protected)
+
+    def _match(self, window: str) -> str | None:
+        if window in self._known or not all(is_han(c) for c in window):
+            return None
+        if len(window) == 2 and self._base.freq.get(window, 0) > 0:
+            return None  # a word of its own (头靠 is a headrest): do not second-guess it
+        found: set[str] = set()
+        for first in self._readings.of(window[0]):
+            for term in self._buckets.get((len(window), first), ()):
+                if self._sounds_like(window, term):
+                    found.add(term.text)
+        return found.pop() if len(found) == 1 else None
+
+    def _sounds_like(self, window: str, term: _Term) -> bool:
+        same = 0
+        for ch, want, have in zip(window, term.readings, term.text, strict=True):
+            if ch == have:
+                same += 1
+            elif not want.intersection(self._readings.of(ch)):
+                return False
+        return 0 < same < len(window)
+
+
+class Segmenter:
+    """Cuts canonical text into words and rewrites colloquial words to the KB's words."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, lexicon: Lexicon) -> None:
+        self.tokenizer = tokenizer
+        self._synonyms = lexicon.synonyms
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in self.tokenizer.cut(text, HMM=True) if w and not w.isspace()]
+
+    def search_words(self, words: Iterable[str]) -> list[str]:
+        """The words plus the dictionary words inside long ones (what jieba's search mode
+        yields), computed from a cut we already have rather than cutting again."""
+        freq = self.tokenizer.FREQ
+        out: list[str] = []
+        for w in words:
+            n = len(w)
+            if n > 2:
+                out.extend(g for i in range(n - 1) if freq.get(g := w[i:i + 2]))
+            if n > 3:
+                out.extend(g for i in range(n - 2) if freq.get(g := w[i:i + 3]))
+            out.append(w)
+        return out
+
+    def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
+        """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the
+        rewritten text and its words."""
+        words = [w for w in self.tokenizer.cut(a.text, HMM=True) if w]
+        fixes = []
+        pos = 0
+        for w in words:
+            canonical = self._synonyms.get(w)
+            if canonical is not None:
+                fixes.append((pos, pos + len(w), canonical))
+            pos += len(w)
+        if not fixes:
+            return a, [w for w in words if not w.isspace()]
+        a = a.replace(fixes)
+        return a, self.words(a.text)
