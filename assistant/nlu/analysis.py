@@ -32,6 +32,10 @@ class Analysis:
     def key(self) -> str:
         return exact_key(self.words)
 
+    @cached_property
+    def content_words(self) -> tuple[str, ...]:
+        return tuple(w for w in self.words if not is_stop(w))
+
     @property
     def empty(self) -> bool:
         return not self.terms

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant.kb import schema
 from assistant.kb.snapshot import KbSnapshot, PublishedGuide, PublishedTheme
 from assistant.nlu.index import Entry, Kind, SituationInfo
 
@@ -60,9 +61,21 @@ def _guide_entry(
         "description": _all(prose, (s.description for s in x.situations)),
         "summary": _all(prose, [x.summary]),
         "material": _all(canon, (m.name for m in x.materials)),
+        "faq": _all(canon, (f.q for f in x.faq)),
+        "prose": _all(prose, _guide_prose(x)),
     }
     exact = (*fields["name"], *fields["alias"], *fields["example"], *learned)
     return Entry("guide", g.id, x.name, fields, situations, (), exact)
+
+
+def _guide_prose(x: schema.Guide) -> list[str | None]:
+    """Everything else a guide says, for weak evidence and to know which words the KB uses."""
+    texts: list[str | None] = [*x.acceptance_conditions, *(f.a for f in x.faq), x.notes]
+    texts += [step.description for step in x.steps]
+    texts += [x.fee.amount, x.fee.basis, x.time_limit.note, x.online.note, x.online.entry]
+    texts += [s.note for s in x.situations] + [p.name for p in x.special_procedures]
+    texts += [t for m in x.materials for t in (m.condition, m.note, m.issuer)]
+    return texts
 
 
 def _theme_entry(
@@ -86,6 +99,7 @@ def _theme_entry(
         "life_event": _all(canon, [x.life_event]),
         "item": _all(canon, item_texts),
         "summary": _all(prose, [x.summary]),
+        "prose": _all(prose, [x.notes, *(step.description for step in x.steps), x.online.note]),
     }
     exact = (*fields["name"], *fields["alias"], *fields["example"], *learned)
     return Entry("theme", t.id, x.name, fields, (), tuple(x.items), exact)

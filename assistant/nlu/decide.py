@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.nlu.analysis import Analysis
-from assistant.nlu.index import Entry, SituationInfo
-from assistant.nlu.retrieve import Candidate
+from assistant.nlu.index import Entry, Index, SituationInfo
+from assistant.nlu.retrieve import Candidate, QuestionWords, Ranking
 from assistant.nlu.words import wants_bundle
 
 Status = Literal["matched", "ambiguous", "no_match"]
@@ -23,10 +23,17 @@ Status = Literal["matched", "ambiguous", "no_match"]
 W_LEXICAL, W_COVERAGE, W_FUZZY = 0.5, 0.3, 0.2
 THEME_WANTED_BONUS = 0.15
 THEME_UNWANTED_FACTOR = 0.6
-MATCH_MIN = 0.42  # below: not confident enough to answer
+SCORE_FLOOR = 0.2  # below: nothing fits
 CLOSE_RATIO = 0.88  # a runner-up this close to the top makes the question ambiguous
-MIN_COVERAGE = 0.45  # the top candidate must explain this share of the question's specifics
 MAX_OPTIONS = 4
+SHORT = 6  # content words: a short question must be explained well
+ANCHOR_WEIGHT = 0.7  # a word this specific that names the top entry anchors the question to it
+KEY_WEIGHT = 0.8  # a word this specific, unexplained, is what a short question is really about
+FOREIGN_WEIGHT = 0.6
+MIN_COVERAGE_SHORT = 0.45
+MIN_COVERAGE_ANCHORED = 0.3
+MIN_COVERAGE_LONG = 0.25
+DOMINANCE = 1.15  # a long question weakly covered must at least clearly prefer one entry
 
 NO_MATCH_MESSAGE = (
     "抱歉，这个问题暂时不在我能解答的办事范围内。我可以帮您查找汕尾市政务服务事项的办事指南，"
@@ -69,25 +76,64 @@ def score(c: Candidate, entry: Entry, bundle: bool) -> float:
     return min(s, 1.0)
 
 
-def decide(a: Analysis, candidates: list[Candidate], entries: list[Entry]) -> Outcome:
+def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     if a.empty:
         return Outcome("no_match", [], message=EMPTY_MESSAGE)
     bundle = wants_bundle(a.text)
-    ranked = sorted(
-        (Scored(entries[c.entry], c, score(c, entries[c.entry], bundle)) for c in candidates),
-        key=lambda s: -s.score,
-    )
-    ranked = [Scored(s.entry, s.candidate, s.score, detect_situation(a, s.entry)) for s in ranked]
+    entries = index.entries
+    for c in ranking.candidates:
+        c.score = score(c, entries[c.entry], bundle)
+    cands = sorted(ranking.candidates, key=lambda c: -c.score)
+    ranked = [Scored(entries[c.entry], c, c.score, detect_situation(a, entries[c.entry])) for c in cands]
     if not ranked:
         return Outcome("no_match", [], message=NO_MATCH_MESSAGE, bundle=bundle)
     top = ranked[0]
-    if not top.candidate.exact and (top.score < MATCH_MIN or top.candidate.coverage < MIN_COVERAGE):
-        return Outcome("no_match", ranked, message=NO_MATCH_MESSAGE, bundle=bundle)
-    close = [s for s in ranked[1:MAX_OPTIONS] if s.score >= CLOSE_RATIO * top.score]
-    if close and not top.candidate.exact:
+    if top.candidate.exact:
+        return Outcome("matched", ranked, message=matched_message(top), bundle=bundle)
+    reasons = out_of_scope(ranking.question, cands, index)
+    if reasons:
+        return Outcome("no_match", ranked, message=NO_MATCH_MESSAGE, bundle=bundle, reasons=reasons)
+    close = [s for s in ranked[1:MAX_OPTIONS]
+             if s.score >= CLOSE_RATIO * top.score and not discriminates(ranking.question, top.candidate, s.candidate)]
+    if close:
         clarify = clarify_between([top, *close])
         return Outcome("ambiguous", ranked, clarify, clarify.question, bundle)
     return Outcome("matched", ranked, message=matched_message(top), bundle=bundle)
+
+
+def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list[str]:
+    """Why the best candidate does not answer the question (empty: it may)."""
+    top = cands[0]
+    if top.score < SCORE_FLOOR:
+        return ["nothing fits"]
+    if len(q.words) > SHORT:
+        second = cands[1].score if len(cands) > 1 else 0.0
+        if top.coverage < MIN_COVERAGE_LONG and top.score < DOMINANCE * second:
+            return ["long question, weakly covered, no clear favourite"]
+        return []
+    anchored = any(w >= ANCHOR_WEIGHT and not op and index.names(word, top.entry)
+                   for word, w, op in zip(q.words, q.weights, q.operation, strict=True))
+    reasons = []
+    if any(op and w >= 0.5 and top.explained[i] < 0.5
+           for i, (op, w) in enumerate(zip(q.operation, q.weights, strict=True))):
+        reasons.append("asks for an operation this service does not perform")
+    if anchored:
+        if top.coverage < MIN_COVERAGE_ANCHORED:
+            reasons.append("names the service but is mostly about something else")
+        return reasons
+    for i in top.missing(q, FOREIGN_WEIGHT):
+        if not q.known[i]:
+            reasons.append(f"about something our services never mention: {q.words[i]}")
+    reasons += [f"key word unexplained: {q.words[i]}" for i in top.missing(q, KEY_WEIGHT) if q.known[i]]
+    if top.coverage < MIN_COVERAGE_SHORT:
+        reasons.append("too little of the question explained")
+    return reasons
+
+
+def discriminates(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
+    """Does the question say something that fits the top candidate and not the other?"""
+    return any(w >= 0.3 and t - o >= 0.2
+               for w, t, o in zip(q.weights, top.explained, other.explained, strict=True))
 
 
 def detect_situation(a: Analysis, entry: Entry) -> SituationInfo | None:
@@ -115,7 +161,7 @@ def clarify_between(options: list[Scored]) -> Clarify:
             labels = rest
     listed = "、".join(labels[:-1]) + "，还是" + labels[-1]
     if common and labels is not names:
-        question = f"请问您要办理的是哪一种{common}：{listed}？"
+        question = f"关于“{common}”，请问您要办理的是：{listed}？"
     else:
         question = f"请问您要办理的是哪一项：{listed}？"
     return Clarify(question, list(zip(labels, options, strict=True)))

@@ -80,4 +80,6 @@ def build_engine(
         for entry in entries:
             entry.exact = tuple(exact_key(analyzer.kb(t)[1]) for t in entry.exact)
         index = Index.build(entries, analyzer.kb_terms)
-    return Engine(snapshot.revision, lexicon, analyzer, index, Retriever(index, resources.base.freq))
+    return Engine(
+        snapshot.revision, lexicon, analyzer, index, Retriever(index, segmenter.inner_words, resources.base.freq, resources.base.total),
+    )

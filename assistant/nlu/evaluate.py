@@ -179,7 +179,7 @@ def lexical_baseline(engine: Engine, top_k: int = 5) -> Predictor:
     def predict(text: str) -> Prediction:
         started = time.perf_counter()
         a = engine.analyzer.question(text)
-        cands = sorted(engine.retriever.rank(a), key=lambda c: -c.lexical)
+        cands = sorted(engine.retriever.rank(a).candidates, key=lambda c: -c.lexical)
         names = tuple(engine.index.entries[c.entry].name for c in cands[:top_k])
         ok = bool(cands) and cands[0].lexical >= LEXICAL_BASELINE_MIN
         return Prediction("matched" if ok else "no_match", names, (time.perf_counter() - started) * 1000)

@@ -28,12 +28,12 @@ Kind = Literal["guide", "theme"]
 # Field weights: how strongly a word in this field ties a question to the entry.
 SUBJECT_WEIGHTS = {
     "name": 3.0, "alias": 3.0, "learned": 3.0, "example": 1.5, "situation": 1.5, "cue": 2.0,
-    "life_event": 1.0, "item": 1.2,
+    "life_event": 1.0, "item": 1.2, "faq": 1.0,
 }
-SUPPORT_WEIGHTS = {"description": 0.5, "summary": 0.4, "material": 0.3}
+SUPPORT_WEIGHTS = {"description": 0.5, "summary": 0.4, "material": 0.3, "prose": 0.2}
 # Long prose is indexed by character bigrams only: segmenting every summary would make a
 # rebuild slow at thousands of guides, and prose is weak evidence anyway.
-PROSE_FIELDS = frozenset({"description", "summary"})
+PROSE_FIELDS = frozenset({"description", "summary", "prose"})
 K1 = 1.2
 
 
@@ -85,7 +85,8 @@ class TermIndex:
     n_docs: int
     postings: dict[str, _Postings] = field(default_factory=dict)
     df: dict[str, int] = field(default_factory=dict)
-    subject: dict[str, frozenset[int]] = field(default_factory=dict)  # docs naming it in a subject field
+    subject: dict[str, frozenset[int]] = field(default_factory=dict)  # docs with it in a subject field
+    support: dict[str, frozenset[int]] = field(default_factory=dict)  # … only in support fields
 
     @classmethod
     def build(cls, weighted: list[dict[str, tuple[float, float]]]) -> TermIndex:
@@ -104,6 +105,8 @@ class TermIndex:
             subject = frozenset(r[0] for r in rows if r[2] > 0)
             if subject:
                 index.subject[term] = subject
+            if len(subject) < len(rows):
+                index.support[term] = frozenset(r[0] for r in rows if r[2] == 0)
         return index
 
     def idf(self, term: str) -> float:
@@ -124,6 +127,12 @@ class TermIndex:
     def in_subject(self, term: str, doc: int) -> bool:
         return doc in self.subject.get(term, ())
 
+    def in_support(self, term: str, doc: int) -> bool:
+        return doc in self.support.get(term, ())
+
+
+NAMING_FIELDS = ("name", "alias", "learned")
+
 
 @dataclass
 class Index:
@@ -131,13 +140,19 @@ class Index:
     words: TermIndex
     grams: TermIndex
     exact: dict[str, int]  # canonical text → entry index
+    naming: dict[str, frozenset[int]]  # word → entries whose names or aliases use it
 
     @classmethod
     def build(cls, entries: list[Entry], analyse: Callable[[str], Iterable[str]]) -> Index:
         word_bags: list[dict[str, tuple[float, float]]] = []
         gram_bags: list[dict[str, tuple[float, float]]] = []
         exact: dict[str, int] = {}
+        naming: dict[str, set[int]] = defaultdict(set)
         for i, entry in enumerate(entries):
+            for f in NAMING_FIELDS:
+                for text in entry.fields.get(f, ()):
+                    for t in analyse(text):
+                        naming[t].add(i)
             words: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
             grams: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
             for fname, texts in entry.fields.items():
@@ -151,7 +166,12 @@ class Index:
             gram_bags.append({t: (v[0], v[1]) for t, v in grams.items()})
             for text in entry.exact:
                 exact.setdefault(text, i)
-        return cls(entries, TermIndex.build(word_bags), TermIndex.build(gram_bags), exact)
+        return cls(entries, TermIndex.build(word_bags), TermIndex.build(gram_bags), exact,
+                   {t: frozenset(ids) for t, ids in naming.items()})
+
+    def names(self, term: str, entry: int) -> bool:
+        """Is ``term`` part of how the entry is named (its name, aliases, attached questions)?"""
+        return entry in self.naming.get(term, ())
 
 
 def _accumulate(bag: dict[str, list[float]], terms: Iterable[str], w: float, subject: bool) -> None:

@@ -21,7 +21,9 @@ DATE, TIME = "date", "time"
 LABEL_PRIORITY = (SERVICE, MATERIAL, HALL, DISTRICT, LIFE_EVENT, SITUATION)
 _TAGS = {SERVICE: "nz", MATERIAL: "nz", HALL: "ns", DISTRICT: "ns", LIFE_EVENT: "n", SITUATION: "l"}
 
-MAX_WORD = 16  # longer phrases are sentences: left to the segmenter
+MAX_PHRASE = 16  # longer phrases are sentences: left to the segmenter
+MAX_ALIAS_WORD = 4  # longer aliases are phrases ("身份证丢了"): cut into their words
+MAX_CANONICAL_WORD = 6
 
 _PLACE_RE = re.compile(r"(?:市|县|区)?([\u4e00-\u9fff]{2,3}?)(镇|街道|社区)")
 _DISTRICT_SUFFIX_RE = re.compile(r"^([\u4e00-\u9fff]{2,})(县|市|区|经济开发区|开发区)$")
@@ -31,24 +33,30 @@ _DISTRICT_SUFFIX_RE = re.compile(r"^([\u4e00-\u9fff]{2,})(县|市|区|经济开�
 class Lexicon:
     """Canonical phrases with their entity label, and colloquial variants of KB words."""
 
-    phrases: dict[str, str] = field(default_factory=dict)  # phrase → label
+    phrases: dict[str, str] = field(default_factory=dict)  # phrase → label (entity ruler)
+    words: dict[str, str] = field(default_factory=dict)  # word → label (jieba's user dictionary)
     synonyms: dict[str, str] = field(default_factory=dict)  # variant → canonical
     terms: set[str] = field(default_factory=set)  # object words worth repairing typos into
 
-    def add(self, phrase: str, label: str) -> None:
-        if not phrase or len(phrase) > MAX_WORD:
+    def add(self, phrase: str, label: str, *, word: bool) -> None:
+        if not phrase or len(phrase) > MAX_PHRASE:
             return
-        old = self.phrases.get(phrase)
-        if old is None or LABEL_PRIORITY.index(label) < LABEL_PRIORITY.index(old):
-            self.phrases[phrase] = label
+        for table in (self.phrases, self.words) if word and len(phrase) >= 2 else (self.phrases,):
+            old = table.get(phrase)
+            if old is None or LABEL_PRIORITY.index(label) < LABEL_PRIORITY.index(old):
+                table[phrase] = label
 
     def user_words(self) -> list[tuple[str, str]]:
-        """``(word, part-of-speech tag)`` of the jieba user dictionary, sorted."""
-        words = {p: _TAGS[label] for p, label in self.phrases.items() if len(p) >= 2}
+        """``(word, part-of-speech tag)`` of the jieba user dictionary, sorted.
+
+        Names of things (services, materials, halls, places) and the colloquial words that
+        synonyms rewrite; not situation cues or long aliases, which are phrases: made words,
+        "钱包丢了" would hide 钱包 and 丢了 from matching."""
+        words = {p: _TAGS[label] for p, label in self.words.items()}
         for variant, canonical in self.synonyms.items():
-            for w in (variant, canonical):
-                if 2 <= len(w) <= MAX_WORD:
-                    words.setdefault(w, "l")
+            words.setdefault(variant, "l")
+            if 2 <= len(canonical) <= MAX_CANONICAL_WORD:
+                words.setdefault(canonical, "l")
         return sorted(words.items())
 
 
@@ -75,14 +83,16 @@ def build_lexicon(snapshot: KbSnapshot, norm: Callable[[str], str]) -> Lexicon:
                 lex.synonyms.setdefault(variant, canonical)
     for g in snapshot.guides:
         guide = g.guide
-        _add_all(lex, norm, [guide.name, *guide.aliases], SERVICE, terms=True)
+        _add_all(lex, norm, [guide.name], SERVICE, terms=True)
+        _add_all(lex, norm, guide.aliases, SERVICE, terms=True, word_max=MAX_ALIAS_WORD)
         _add_all(lex, norm, (m.name for m in guide.materials), MATERIAL, terms=True)
         _add_all(lex, norm, guide.life_events, LIFE_EVENT)
         for s in guide.situations:
-            _add_all(lex, norm, s.cues, SITUATION)
+            _add_all(lex, norm, s.cues, SITUATION, word_max=0)
     for t in snapshot.themes:
         theme = t.theme
-        _add_all(lex, norm, [theme.name, *theme.aliases], SERVICE, terms=True)
+        _add_all(lex, norm, [theme.name], SERVICE, terms=True)
+        _add_all(lex, norm, theme.aliases, SERVICE, terms=True, word_max=MAX_ALIAS_WORD)
         _add_all(lex, norm, [theme.life_event], LIFE_EVENT)
     for h in snapshot.halls:
         hall = h.hall
@@ -95,9 +105,9 @@ def build_lexicon(snapshot: KbSnapshot, norm: Callable[[str], str]) -> Lexicon:
 
 
 def _add_all(lex: Lexicon, norm: Callable[[str], str], phrases: Iterable[str], label: str,
-             *, terms: bool = False) -> None:
+             *, terms: bool = False, word_max: int = MAX_PHRASE) -> None:
     for p in phrases:
         phrase = norm(p)
-        lex.add(phrase, label)
-        if terms and 2 <= len(phrase) <= MAX_WORD:
+        lex.add(phrase, label, word=len(phrase) <= word_max)
+        if terms and 2 <= len(phrase) <= MAX_PHRASE:
             lex.terms.add(phrase)

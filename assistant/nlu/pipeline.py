@@ -132,8 +132,8 @@ class Retriever:
         words = tuple(t.text for t in doc if not t.is_space)
         analysis = Analysis(doc._.zd_raw or doc.text, doc._.zd_aligned, words,
                             self.engine.analyzer.terms(words))
-        candidates = self.engine.retriever.rank(analysis)
-        doc._.zd_outcome = decide(analysis, candidates, self.engine.index.entries)
+        ranking = self.engine.retriever.rank(analysis)
+        doc._.zd_outcome = decide(analysis, ranking, self.engine.index)
         return doc
 
 

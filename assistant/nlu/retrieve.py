@@ -2,14 +2,16 @@
 
 ``lexical`` is BM25F over words and character bigrams, each divided by what the question
 itself would score, so it reads as "how much of the question this entry explains" and is
-comparable between questions. ``coverage`` asks the stricter question behind out-of-scope
-detection: of the question's *specific* words (its key objects, not 办理 or 丢了), how much do
-the entry's subject fields explain? ``fuzzy`` catches names and aliases typed almost right.
+comparable between questions. Each question word also gets a weight (how much it says about
+what the question is about: 0.1 for 办理 or 材料, up to 1 for 年检 or 出生医学证明) and, per
+candidate, how well the candidate's subject fields explain it. ``coverage`` is the weighted
+share explained: the stricter test behind out-of-scope detection.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +22,20 @@ from assistant.nlu.index import Index, TermIndex, bigrams
 from assistant.nlu.words import GENERIC
 
 POOL = 12  # entries scored in full after the first lexical pass
-RARE_FREQ = 400  # a word this rare in general Chinese is a specific thing (燃气, 年检)
+RARITY_FLOOR, RARITY_SPAN = 7.0, 6.0  # -log(frequency): 工作 ≈ 7 says nothing, 燃气 ≈ 12.5 a lot
+# How well an entry explains a question word found in: its names and aliases, its other
+# subject fields (examples, cues…), only its support fields (materials), only partly.
+NAMED, SUBJECT, SUPPORT, PARTIAL = 1.0, 0.8, 0.4, 0.6
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """The content words of a question and what each is, independent of any candidate."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    known: tuple[bool, ...]  # the KB uses the word somewhere (else: foreign to our services)
+    operation: tuple[bool, ...]  # names several services' operation (遗失, 补领, 换领, 提取…)
 
 
 @dataclass
@@ -29,40 +44,67 @@ class Candidate:
     lexical: float
     words: float = 0.0
     grams: float = 0.0
-    coverage: float = 0.0
     fuzzy: float = 0.0
     exact: bool = False
-    uncovered: list[str] = field(default_factory=list)
+    explained: tuple[float, ...] = ()  # per question word, 0..1
+    coverage: float = 0.0
     score: float = 0.0
+
+    def missing(self, q: QuestionWords, min_weight: float) -> list[int]:
+        """Indexes of question words at least this specific that the candidate leaves out."""
+        return [i for i, (w, e) in enumerate(zip(q.weights, self.explained, strict=True))
+                if w >= min_weight and e < 0.5]
+
+
+@dataclass
+class Ranking:
+    question: QuestionWords
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 class Retriever:
-    def __init__(self, index: Index, general_freq: dict[str, int]) -> None:
+    def __init__(self, index: Index, inner: Callable[[str], list[str]], general_freq: dict[str, int],
+                 total: int) -> None:
         self.index = index
+        self._inner = inner
         self._freq = general_freq
+        self._total = total
         self._names = [
             [*e.fields.get("name", []), *e.fields.get("alias", []), *e.fields.get("learned", [])]
             for e in index.entries
         ]
 
-    def rank(self, a: Analysis, pool: int = POOL) -> list[Candidate]:
+    def rank(self, a: Analysis, pool: int = POOL) -> Ranking:
+        q = self.question_words(a)
         n = len(self.index.entries)
         if n == 0 or a.empty:
-            return []
+            return Ranking(q)
         words = self._normalised(self.index.words, a.terms, n)
         grams = self._normalised(self.index.grams, a.grams, n)
         lexical = 0.5 * words + 0.5 * grams
         exact = self.index.exact.get(a.key)
-        order = np.argsort(-lexical)[:pool]
-        cands = [Candidate(int(i), float(lexical[i]), float(words[i]), float(grams[i])) for i in order
-                 if lexical[i] > 0 or exact == int(i)]
-        if exact is not None and all(c.entry != exact for c in cands):
-            cands.append(Candidate(exact, float(lexical[exact]), float(words[exact]), float(grams[exact])))
-        for c in cands:
-            c.exact = c.entry == exact
-            c.coverage, c.uncovered = self.coverage(a, c.entry)
-            c.fuzzy = self._fuzzy(a.text, c.entry)
-        return cands
+        order = [int(i) for i in np.argsort(-lexical)[:pool] if lexical[i] > 0]
+        if exact is not None and exact not in order:
+            order.append(exact)
+        cands = []
+        for i in order:
+            explained = tuple(self.explains(w, i) for w in q.words)
+            total = sum(q.weights)
+            coverage = sum(w * e for w, e in zip(q.weights, explained, strict=True)) / total if total else 0.0
+            cands.append(Candidate(
+                i, float(lexical[i]), float(words[i]), float(grams[i]), self._fuzzy(a.text, i),
+                i == exact, explained, coverage,
+            ))
+        return Ranking(q, cands)
+
+    def question_words(self, a: Analysis) -> QuestionWords:
+        words = tuple(dict.fromkeys(a.content_words))
+        return QuestionWords(
+            words,
+            tuple(self.weight(w) for w in words),
+            tuple(self.known(w) for w in words),
+            tuple(len(self.index.naming.get(w, ())) >= 2 and w not in GENERIC for w in words),
+        )
 
     def _normalised(self, index: TermIndex, terms: tuple[str, ...], n: int) -> np.ndarray:
         out = np.zeros(n, dtype=np.float32)
@@ -70,38 +112,68 @@ class Retriever:
         return out / total if total > 0 else out
 
     def specificity(self, term: str) -> float:
-        """How much a word says about what the question is about (0 for generic words)."""
-        if term in GENERIC or len(term) < 2:
-            return 0.1 if term in GENERIC else 0.3
-        freq = self._freq.get(term, 0)
-        rarity = math.log((1_000_000 + 1) / (freq + 1))  # ~0 for very common words, ~13.8 unseen
-        return min(1.0, 0.2 + rarity / 10)
+        """How much a word says about what the question is about: 0.1 for words that fit
+        any service (办理, 材料), up to 1 for words rare in general Chinese (燃气, 年检) that
+        name few of our services."""
+        if term in GENERIC:
+            return 0.1
+        if len(term) < 2 or any(c.isdigit() for c in term):
+            return 0.3
+        rarity = math.log(self._total / (self._freq.get(term, 0) + 1))
+        general = (rarity - RARITY_FLOOR) / RARITY_SPAN
+        return min(1.0, max(0.1, general), self._naming_specificity(term))
 
-    def coverage(self, a: Analysis, entry: int) -> tuple[float, list[str]]:
-        """Share of the question's specific words explained by the entry's subject fields."""
-        total = explained = 0.0
-        uncovered = []
-        seen = set()
-        for term in a.terms:
-            if term in seen:
-                continue
-            seen.add(term)
-            w = self.specificity(term)
-            total += w
-            got = self._explains(term, entry)
-            explained += w * got
-            if got < 0.5 and w >= 0.6:
-                uncovered.append(term)
-        return (explained / total if total else 0.0), uncovered
+    def weight(self, word: str) -> float:
+        """Specificity of a question word; a compound the KB does not use as such (办手续,
+        想离婚) counts as its most specific inner word."""
+        if len(word) >= 3 and word not in self.index.words.df:
+            inner = self._inner(word)
+            if inner:
+                return max(self.specificity(w) for w in inner)
+        return self.specificity(word)
 
-    def _explains(self, term: str, entry: int) -> float:
-        if self.index.words.in_subject(term, entry):
+    def _naming_specificity(self, term: str) -> float:
+        """A word many entries are named with (遗失, 补领) tells them apart less."""
+        df = len(self.index.naming.get(term, ()))
+        if df <= 1:
             return 1.0
+        n = len(self.index.entries)
+        return max(0.3, math.log(n / df) / math.log(n))
+
+    def known(self, term: str) -> bool:
+        """Does the KB use this word anywhere (all its character bigrams occur)?"""
+        if term in self.index.words.df:
+            return True
         grams = bigrams(term)
-        if not grams:
-            return 0.0
-        hit = sum(1 for g in grams if self.index.grams.in_subject(g, entry))
-        return 0.8 * hit / len(grams)
+        return bool(grams) and all(g in self.index.grams.df for g in grams)
+
+    def explains(self, term: str, entry: int) -> float:
+        """0..1: how well the entry explains a question word."""
+        got = self._explains_whole(term, entry)
+        if got >= SUBJECT or len(term) < 3:
+            return got
+        inner = self._inner(term)
+        if inner:  # 个体工商户营业执照: explained if 个体工商户 and 营业执照 are
+            covered = [False] * len(term)
+            for w in inner:
+                if self._explains_whole(w, entry) >= SUBJECT:
+                    i = term.find(w)
+                    covered[i:i + len(w)] = [True] * len(w)
+            got = max(got, PARTIAL * sum(covered) / len(term) * 1.25)
+        grams = bigrams(term)
+        if grams:
+            hit = sum(1 for g in grams if self.index.grams.in_subject(g, entry))
+            got = max(got, PARTIAL * hit / len(grams))
+        return min(got, SUBJECT)
+
+    def _explains_whole(self, term: str, entry: int) -> float:
+        if self.index.names(term, entry):
+            return NAMED
+        if self.index.words.in_subject(term, entry):
+            return SUBJECT
+        if self.index.words.in_support(term, entry):
+            return SUPPORT
+        return 0.0
 
     def _fuzzy(self, text: str, entry: int) -> float:
         best = 0.0

@@ -20,6 +20,7 @@ from assistant.nlu.pinyin import Readings
 from assistant.nlu.text import Aligned, is_han
 
 MAX_TERM = 8  # longest KB term that typo repair tries to restore
+MAX_INNER = 5  # longest word looked for inside a longer one
 
 
 @dataclass(frozen=True)
@@ -147,33 +148,39 @@ class TypoRepair:
 
 
 class Segmenter:
-    """Cuts canonical text into words and rewrites colloquial words to the KB's words."""
+    """Cuts canonical text into words and rewrites colloquial words to the KB's words.
+
+    jieba's HMM (guessing unknown words) is off: a word is either in the dictionary (jieba's
+    or the KB's) or cut into characters, so an unknown word never passes for a specific term.
+    """
 
     def __init__(self, tokenizer: jieba.Tokenizer, lexicon: Lexicon) -> None:
         self.tokenizer = tokenizer
         self._synonyms = lexicon.synonyms
 
     def words(self, text: str) -> list[str]:
-        return [w for w in self.tokenizer.cut(text, HMM=True) if w and not w.isspace()]
+        return [w for w in self.tokenizer.cut(text, HMM=False) if w and not w.isspace()]
 
     def search_words(self, words: Iterable[str]) -> list[str]:
-        """The words plus the dictionary words inside long ones (what jieba's search mode
-        yields), computed from a cut we already have rather than cutting again."""
-        freq = self.tokenizer.FREQ
+        """The words plus the dictionary words inside long ones (like jieba's search mode,
+        up to five characters), computed from a cut we already have."""
         out: list[str] = []
         for w in words:
-            n = len(w)
-            if n > 2:
-                out.extend(g for i in range(n - 1) if freq.get(g := w[i:i + 2]))
-            if n > 3:
-                out.extend(g for i in range(n - 2) if freq.get(g := w[i:i + 3]))
+            out.extend(self.inner_words(w))
             out.append(w)
         return out
+
+    def inner_words(self, word: str) -> list[str]:
+        """Dictionary words (2–5 characters) strictly inside ``word``."""
+        freq = self.tokenizer.FREQ
+        n = len(word)
+        return [g for size in range(2, min(n - 1, MAX_INNER) + 1) for i in range(n - size + 1)
+                if freq.get(g := word[i:i + size])]
 
     def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
         """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the
         rewritten text and its words."""
-        words = [w for w in self.tokenizer.cut(a.text, HMM=True) if w]
+        words = [w for w in self.tokenizer.cut(a.text, HMM=False) if w]
         fixes = []
         pos = 0
         for w in words:
