@@ -26,6 +26,8 @@ class AuditEntry(SQLModel, table=True):
 def record(
     session: Session, *, actor: str, action: str, entity: str, entity_id: str | int, **detail: Any
 ) -> AuditEntry:
-    entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail)
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail
+    )
     session.add(entry)
     return entry

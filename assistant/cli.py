@@ -61,8 +61,12 @@ def serve(
 
     ctx = context(migrate=True)
     uvicorn.run(
-        "assistant.asgi:app", host=host or ctx.settings.host, port=port or ctx.settings.port,
-        workers=workers, log_level=ctx.settings.log_level.lower(), proxy_headers=True,
+        "assistant.asgi:app",
+        host=host or ctx.settings.host,
+        port=port or ctx.settings.port,
+        workers=workers,
+        log_level=ctx.settings.log_level.lower(),
+        proxy_headers=True,
     )
 
 

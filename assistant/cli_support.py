@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from assistant.config import Settings
-from assistant.db import make_engine, migrate as run_migrations
+from assistant.db import make_engine
+from assistant.db import migrate as run_migrations
 
 
 @dataclass

@@ -30,10 +30,12 @@ class Settings(BaseSettings):
     secret_key: str = INSECURE_SECRET
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str | None = Field(
+        default=None, description="Base of links in replies; default http://HOST:PORT"
+    )
     log_level: str = "INFO"
 
-    # Accounts: demo accounts only from configuration, e.g. "editor:alice:secret,reviewer:bob:secret".
+    # Accounts: demo accounts only from configuration, e.g. "editor:alice:pw1,reviewer:bob:pw2".
     demo_accounts: str | None = None
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
@@ -72,6 +74,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'assistant.db').as_posix()}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

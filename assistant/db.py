@@ -86,7 +86,11 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini")) if (PROJECT_ROOT / "alembic.ini").exists() else Config()
+    cfg = (
+        Config(str(PROJECT_ROOT / "alembic.ini"))
+        if (PROJECT_ROOT / "alembic.ini").exists()
+        else Config()
+    )
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg

@@ -68,7 +68,9 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _domain_error(_request: Request, exc: AssistantError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status_code)
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.details), status_code=exc.status_code
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -32,6 +32,8 @@ from assistant.db import make_engine, migrate, session_scope
 from assistant.kb import files, importer
 
 KB_DIR = PROJECT_ROOT / "guides_kb"
+# The project's shared material (catalog, demo city, dev questions) sits beside the checkout.
+SHARED_DIR = Path(os.environ.get("ASSISTANT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 PG_URL = os.environ.get("TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
 
@@ -69,7 +71,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory, kb_bundle: files.B
 
 def _pg_admin() -> psycopg.Connection:
     assert PG_URL
-    return psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    return psycopg.connect(
+        PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +93,11 @@ def pg_template(kb_bundle: files.Bundle) -> Iterator[str]:
 
 def _pg_db_url(name: str) -> str:
     assert PG_URL
-    return make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    return (
+        make_url(PG_URL)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -131,7 +139,9 @@ def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
 def make_user(engine: Engine) -> Callable[..., User]:
     def _make(username: str, *roles: str, password: str = "correct-horse-9") -> User:
         with session_scope(engine) as session:
-            return auth_service.create_user(session, username=username, password=password, roles=list(roles))
+            return auth_service.create_user(
+                session, username=username, password=password, roles=list(roles)
+            )
 
     return _make
 

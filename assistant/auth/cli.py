@@ -13,7 +13,9 @@ from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.errors import AssistantError
 
-app = typer.Typer(help="Console accounts (editor, reviewer, greeter, staff, admin).", no_args_is_help=True)
+app = typer.Typer(
+    help="Console accounts (editor, reviewer, greeter, staff, admin).", no_args_is_help=True
+)
 
 
 @app.command()
@@ -21,13 +23,20 @@ def create(
     username: str,
     role: Annotated[list[str], typer.Option("--role", help="repeat for several roles")],
     name: Annotated[str | None, typer.Option("--name", help="display name")] = None,
-    password: Annotated[str, typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, envvar="ASSISTANT_NEW_PASSWORD")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, confirmation_prompt=True, hide_input=True, envvar="ASSISTANT_NEW_PASSWORD"
+        ),
+    ] = "",
 ) -> None:
     """Create an account (the password is asked for, or read from ASSISTANT_NEW_PASSWORD)."""
     ctx = context(migrate=True)
     try:
         with session_scope(ctx.engine) as session:
-            user = service.create_user(session, username=username, password=password, roles=role, display_name=name)
+            user = service.create_user(
+                session, username=username, password=password, roles=role, display_name=name
+            )
             typer.echo(f"created {user.username} ({', '.join(user.roles)})")
     except AssistantError as exc:
         typer.echo(exc.message, err=True)
@@ -45,7 +54,12 @@ def list_() -> None:
 @app.command()
 def passwd(
     username: str,
-    password: Annotated[str, typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, envvar="ASSISTANT_NEW_PASSWORD")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, confirmation_prompt=True, hide_input=True, envvar="ASSISTANT_NEW_PASSWORD"
+        ),
+    ] = "",
 ) -> None:
     ctx = context(migrate=True)
     try:

@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 
 from assistant.auth import service
 from assistant.auth.models import UserPublic
-from assistant.deps import CurrentUser, SessionDep, SettingsDep, SessionToken
+from assistant.deps import CurrentUser, SessionDep, SessionToken, SettingsDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 COOKIE = "zd_session"
@@ -17,12 +17,18 @@ class LoginIn(BaseModel):
 
 
 @router.post("/login", response_model=UserPublic)
-def login(body: LoginIn, response: Response, session: SessionDep, settings: SettingsDep) -> UserPublic:
+def login(
+    body: LoginIn, response: Response, session: SessionDep, settings: SettingsDep
+) -> UserPublic:
     user = service.authenticate(session, username=body.username, password=body.password)
     token = service.open_session(session, user=user, hours=settings.session_hours)
     response.set_cookie(
-        COOKIE, token, httponly=True, samesite="strict", max_age=settings.session_hours * 3600,
-        secure=settings.public_base_url.startswith("https"),
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=settings.session_hours * 3600,
+        secure=settings.base_url.startswith("https"),
     )
     return UserPublic.model_validate(user, from_attributes=True)
 

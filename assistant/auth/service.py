@@ -23,19 +23,35 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, roles: list[str], display_name: str | None = None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str | None = None,
 ) -> User:
     username = username.strip()
-    if not username or len(username) > 40 or not username.replace("_", "").replace("-", "").isalnum():
+    if (
+        not username
+        or len(username) > 40
+        or not username.replace("_", "").replace("-", "").isalnum()
+    ):
         raise InvalidInput("用户名只能包含字母、数字、下划线和连字符，最长40个字符。")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"密码至少需要{MIN_PASSWORD}个字符。")
     unknown = [r for r in roles if r not in Role.__members__]
     if unknown or not roles:
-        raise InvalidInput(f"未知角色：{', '.join(unknown) or '（未指定）'}；可选：{', '.join(Role.__members__)}")
+        raise InvalidInput(
+            f"未知角色：{', '.join(unknown) or '（未指定）'}；可选：{', '.join(Role.__members__)}"
+        )
     if session.exec(select(User).where(User.username == username)).first():
         raise Conflict(f"用户名 {username} 已存在。")
-    user = User(username=username, display_name=display_name or username, password_hash=hash_password(password), roles=roles)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        roles=roles,
+    )
     session.add(user)
     session.flush()
     return user
@@ -74,7 +90,13 @@ def _token_hash(token: str) -> str:
 def open_session(session: Session, *, user: User, hours: int) -> str:
     token = secrets.token_urlsafe(32)
     assert user.id is not None
-    session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)))
+    session.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     return token
 
 
@@ -104,9 +126,13 @@ def ensure_demo_accounts(session: Session, spec: str | None) -> list[str]:
             continue
         parts = item.split(":", 2)
         if len(parts) != 3:
-            raise InvalidInput("ASSISTANT_DEMO_ACCOUNTS 的格式是 role:username:password，多个用逗号分隔。")
+            raise InvalidInput(
+                "ASSISTANT_DEMO_ACCOUNTS 的格式是 role:username:password，多个用逗号分隔。"
+            )
         role, username, password = parts
         if session.exec(select(User).where(User.username == username)).first() is None:
-            create_user(session, username=username, password=password, roles=[r for r in role.split("+")])
+            create_user(
+                session, username=username, password=password, roles=[r for r in role.split("+")]
+            )
             made.append(username)
     return made

@@ -15,7 +15,9 @@ from assistant.db import session_scope
 from assistant.kb import files, importer
 
 app = typer.Typer(help="The knowledge base (guides_kb/).", no_args_is_help=True)
-DirOpt = Annotated[Path | None, typer.Option("--dir", help="KB folder (default: the configured one)")]
+DirOpt = Annotated[
+    Path | None, typer.Option("--dir", help="KB folder (default: the configured one)")
+]
 
 
 @app.command()
@@ -53,11 +55,17 @@ def import_(dir: DirOpt = None) -> None:
 
 
 @app.command()
-def export(out: Annotated[Path, typer.Option("--out", help="Folder to write (default: the configured KB folder)")] = None) -> None:  # type: ignore[assignment]
+def export(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write (default: the configured KB folder)")
+    ] = None,
+) -> None:  # type: ignore[assignment]
     """Write the published state of the database back as KB files."""
     ctx = context(migrate=True)
     target = out or ctx.settings.kb_dir
-    headers = files.load_bundle(ctx.settings.kb_dir)[0].headers if ctx.settings.kb_dir.exists() else {}
+    headers = (
+        files.load_bundle(ctx.settings.kb_dir)[0].headers if ctx.settings.kb_dir.exists() else {}
+    )
     with session_scope(ctx.engine) as session:
         bundle = importer.export_bundle(session, headers=headers)
     written = files.write_bundle(bundle, target)

@@ -76,7 +76,10 @@ class AuditOut(BaseModel):
 
 def _out(v: workflow.EditorView) -> EditorGuide:
     return EditorGuide(
-        id=v.guide.id, name=v.guide.name, department=v.guide.department, status=v.status,  # type: ignore[arg-type]
+        id=v.guide.id,
+        name=v.guide.name,
+        department=v.guide.department,
+        status=v.status,  # type: ignore[arg-type]
         lock_version=v.guide.lock_version,
         published_version=v.published.number if v.published else None,
         working_version=v.working.number if v.working else None,
@@ -105,11 +108,17 @@ def meta(kb: KbDep, _user: EditorUser) -> dict[str, Any]:
 
 
 @router.get("/guides", response_model=list[EditorGuideRow])
-def list_guides(session: SessionDep, _user: EditorUser, q: str | None = Query(None, max_length=80)) -> list[EditorGuideRow]:
+def list_guides(
+    session: SessionDep, _user: EditorUser, q: str | None = Query(None, max_length=80)
+) -> list[EditorGuideRow]:
     return [
         EditorGuideRow(
-            id=v.guide.id, name=v.guide.name, department=v.guide.department, status=v.status,  # type: ignore[arg-type]
-            published_version=v.published.number if v.published else None, updated_at=v.guide.updated_at,
+            id=v.guide.id,
+            name=v.guide.name,
+            department=v.guide.department,
+            status=v.status,  # type: ignore[arg-type]
+            published_version=v.published.number if v.published else None,
+            updated_at=v.guide.updated_at,
         )
         for v in workflow.list_guides(session, text=q)
     ]
@@ -126,43 +135,96 @@ def get_guide(guide_id: int, session: SessionDep, _user: EditorUser) -> EditorGu
 
 
 @router.put("/guides/{guide_id}/draft", response_model=EditorGuide)
-def save_draft(guide_id: int, body: DraftIn, session: SessionDep, kb: KbDep, user: EditorUser) -> EditorGuide:
-    return _out(workflow.save_draft(session, guide_id=guide_id, content=body.content, lock_version=body.lock_version, user=user, kb=kb))
+def save_draft(
+    guide_id: int, body: DraftIn, session: SessionDep, kb: KbDep, user: EditorUser
+) -> EditorGuide:
+    return _out(
+        workflow.save_draft(
+            session,
+            guide_id=guide_id,
+            content=body.content,
+            lock_version=body.lock_version,
+            user=user,
+            kb=kb,
+        )
+    )
 
 
 @router.post("/guides/{guide_id}/submit", response_model=EditorGuide)
 def submit(guide_id: int, body: LockIn, session: SessionDep, user: EditorUser) -> EditorGuide:
-    return _out(workflow.submit(session, guide_id=guide_id, lock_version=body.lock_version, user=user))
+    return _out(
+        workflow.submit(session, guide_id=guide_id, lock_version=body.lock_version, user=user)
+    )
 
 
 @router.post("/guides/{guide_id}/publish", response_model=EditorGuide)
 def publish(guide_id: int, body: LockIn, session: SessionDep, user: ReviewerUser) -> EditorGuide:
-    return _out(workflow.publish(session, guide_id=guide_id, lock_version=body.lock_version, user=user, comment=body.comment))
+    return _out(
+        workflow.publish(
+            session,
+            guide_id=guide_id,
+            lock_version=body.lock_version,
+            user=user,
+            comment=body.comment,
+        )
+    )
 
 
 @router.post("/guides/{guide_id}/return", response_model=EditorGuide)
-def return_to_editor(guide_id: int, body: LockIn, session: SessionDep, user: ReviewerUser) -> EditorGuide:
-    return _out(workflow.return_to_editor(session, guide_id=guide_id, lock_version=body.lock_version, user=user, comment=body.comment or ""))
+def return_to_editor(
+    guide_id: int, body: LockIn, session: SessionDep, user: ReviewerUser
+) -> EditorGuide:
+    return _out(
+        workflow.return_to_editor(
+            session,
+            guide_id=guide_id,
+            lock_version=body.lock_version,
+            user=user,
+            comment=body.comment or "",
+        )
+    )
 
 
 @router.get("/guides/{guide_id}/versions", response_model=list[VersionOut])
 def versions(guide_id: int, session: SessionDep, _user: EditorUser) -> list[VersionOut]:
-    return [VersionOut.model_validate(v, from_attributes=True) for v in workflow.history(session, guide_id=guide_id)]
+    return [
+        VersionOut.model_validate(v, from_attributes=True)
+        for v in workflow.history(session, guide_id=guide_id)
+    ]
 
 
 @router.get("/guides/{guide_id}/diff", summary="Unified diff between two versions")
-def diff(guide_id: int, session: SessionDep, _user: EditorUser, old: int = Query(ge=1), new: int = Query(ge=1)) -> dict[str, str]:
+def diff(
+    guide_id: int,
+    session: SessionDep,
+    _user: EditorUser,
+    old: int = Query(ge=1),
+    new: int = Query(ge=1),
+) -> dict[str, str]:
     return {"diff": workflow.diff(session, guide_id=guide_id, old=old, new=new)}
 
 
 @router.post("/guides/{guide_id}/rollback", response_model=EditorGuide)
-def rollback(guide_id: int, body: RollbackIn, session: SessionDep, user: ReviewerUser) -> EditorGuide:
-    return _out(workflow.rollback(session, guide_id=guide_id, number=body.version, lock_version=body.lock_version, user=user))
+def rollback(
+    guide_id: int, body: RollbackIn, session: SessionDep, user: ReviewerUser
+) -> EditorGuide:
+    return _out(
+        workflow.rollback(
+            session,
+            guide_id=guide_id,
+            number=body.version,
+            lock_version=body.lock_version,
+            user=user,
+        )
+    )
 
 
 @router.get("/audit", response_model=list[AuditOut])
 def audit_log(
-    session: SessionDep, _user: EditorUser, entity_id: str | None = Query(None, max_length=80), limit: int = Query(100, ge=1, le=1000)
+    session: SessionDep,
+    _user: EditorUser,
+    entity_id: str | None = Query(None, max_length=80),
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list[AuditOut]:
     stmt = select(audit.AuditEntry).order_by(col(audit.AuditEntry.id).desc()).limit(limit)
     if entity_id:

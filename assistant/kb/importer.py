@@ -35,12 +35,15 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [
-            f"guides: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged",
-            f"themes: {self.themes}, halls: {self.halls}, licence types: {self.licence_types}, synonym groups: {self.synonyms}",
+            f"guides: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged",
+            f"themes: {self.themes}, halls: {self.halls}, licence types: {self.licence_types}, "
+            f"synonym groups: {self.synonyms}",
         ]
         if self.kept_editor_version:
             parts.append(
-                "kept the editors' published version (file changed too): " + "、".join(self.kept_editor_version)
+                "kept the editors' published version (file changed too): "
+                + "、".join(self.kept_editor_version)
             )
         return "\n".join(parts)
 
@@ -54,8 +57,14 @@ def import_bundle(session: Session, bundle: files.Bundle, *, actor: str = "impor
     _import_themes(session, bundle, report)
     bump_revision(session)
     audit.record(
-        session, actor=actor, action="kb.import", entity="kb", entity_id="bundle",
-        added=len(report.added), updated=len(report.updated), kept=report.kept_editor_version,
+        session,
+        actor=actor,
+        action="kb.import",
+        entity="kb",
+        entity_id="bundle",
+        added=len(report.added),
+        updated=len(report.updated),
+        kept=report.kept_editor_version,
     )
     return report
 
@@ -63,8 +72,16 @@ def import_bundle(session: Session, bundle: files.Bundle, *, actor: str = "impor
 def _import_reference_tables(session: Session, bundle: files.Bundle, report: ImportReport) -> None:
     existing_lt = {t.code: t for t in session.exec(select(models.LicenceType))}
     for pos, lt in enumerate(bundle.licence_types):
-        row = existing_lt.pop(lt.code, None) or models.LicenceType(code=lt.code, name=lt.name, issuer=lt.issuer)
-        row.name, row.issuer, row.region_scoped, row.note, row.position = lt.name, lt.issuer, lt.region_scoped, lt.note, pos
+        row = existing_lt.pop(lt.code, None) or models.LicenceType(
+            code=lt.code, name=lt.name, issuer=lt.issuer
+        )
+        row.name, row.issuer, row.region_scoped, row.note, row.position = (
+            lt.name,
+            lt.issuer,
+            lt.region_scoped,
+            lt.note,
+            pos,
+        )
         session.add(row)
     for stale in existing_lt.values():
         session.delete(stale)
@@ -80,28 +97,57 @@ def _import_reference_tables(session: Session, bundle: files.Bundle, report: Imp
 
     existing_h = {h.name: h for h in session.exec(select(models.Hall))}
     for pos, h in enumerate(bundle.halls):
-        row = existing_h.get(h.name) or models.Hall(name=h.name, slug=h.slug, level=h.level, district=h.district, lat=h.lat, lon=h.lon, content={})
-        row.slug, row.level, row.district, row.lat, row.lon = h.slug, h.level.value, h.district, h.lat, h.lon
+        row = existing_h.get(h.name) or models.Hall(
+            name=h.name,
+            slug=h.slug,
+            level=h.level,
+            district=h.district,
+            lat=h.lat,
+            lon=h.lon,
+            content={},
+        )
+        row.slug, row.level, row.district, row.lat, row.lon = (
+            h.slug,
+            h.level.value,
+            h.district,
+            h.lat,
+            h.lon,
+        )
         row.content, row.position = files.content_of(h), pos
         session.add(row)
     report.halls = len(bundle.halls)
 
     for row in session.exec(select(models.Synonym).where(models.Synonym.source == "kb")):
         session.delete(row)
-    editor_synonyms = {s.canonical for s in session.exec(select(models.Synonym).where(models.Synonym.source == "editor"))}
+    editor_synonyms = {
+        s.canonical
+        for s in session.exec(select(models.Synonym).where(models.Synonym.source == "editor"))
+    }
     for pos, s in enumerate(bundle.synonyms):
         if s.canonical in editor_synonyms:
             continue
-        session.add(models.Synonym(canonical=s.canonical, variants=list(s.variants), note=s.note, source="kb", position=pos))
+        session.add(
+            models.Synonym(
+                canonical=s.canonical,
+                variants=list(s.variants),
+                note=s.note,
+                source="kb",
+                position=pos,
+            )
+        )
     report.synonyms = len(bundle.synonyms)
 
 
-def _import_guide(session: Session, rel: str, guide: schema.Guide, actor: str, report: ImportReport) -> None:
+def _import_guide(
+    session: Session, rel: str, guide: schema.Guide, actor: str, report: ImportReport
+) -> None:
     content = files.content_of(guide)
     digest = files.content_hash(content)
     row = session.exec(select(models.Guide).where(models.Guide.name == guide.name)).first()
     if row is None:
-        row = models.Guide(name=guide.name, slug=guide.slug, department=guide.department, source_path=rel)
+        row = models.Guide(
+            name=guide.name, slug=guide.slug, department=guide.department, source_path=rel
+        )
         session.add(row)
         session.flush()
         report.added.append(guide.name)
@@ -109,7 +155,11 @@ def _import_guide(session: Session, rel: str, guide: schema.Guide, actor: str, r
         if row.imported_hash == digest:
             report.unchanged.append(guide.name)
             return
-        current = session.get(models.GuideVersion, row.published_version_id) if row.published_version_id else None
+        current = (
+            session.get(models.GuideVersion, row.published_version_id)
+            if row.published_version_id
+            else None
+        )
         if current is not None and current.source != "import":
             report.kept_editor_version.append(guide.name)
             row.imported_hash = digest
@@ -127,12 +177,20 @@ def _import_guide(session: Session, rel: str, guide: schema.Guide, actor: str, r
 
 
 def next_version_number(session: Session, guide_id: int) -> int:
-    numbers = session.exec(select(models.GuideVersion.number).where(models.GuideVersion.guide_id == guide_id)).all()
+    numbers = session.exec(
+        select(models.GuideVersion.number).where(models.GuideVersion.guide_id == guide_id)
+    ).all()
     return max(numbers, default=0) + 1
 
 
 def publish_content(
-    session: Session, row: models.Guide, content: dict, *, actor: str, source: str, comment: str | None = None
+    session: Session,
+    row: models.Guide,
+    content: dict,
+    *,
+    actor: str,
+    source: str,
+    comment: str | None = None,
 ) -> models.GuideVersion:
     """Add a published version with ``content`` and make it the one citizens see."""
     assert row.id is not None
@@ -143,8 +201,15 @@ def publish_content(
             previous.status = models.VersionStatus.superseded
             session.add(previous)
     version = models.GuideVersion(
-        guide_id=row.id, number=next_version_number(session, row.id), status=models.VersionStatus.published,
-        content=content, author=actor, reviewer=actor, reviewed_at=now, source=source, comment=comment,
+        guide_id=row.id,
+        number=next_version_number(session, row.id),
+        status=models.VersionStatus.published,
+        content=content,
+        author=actor,
+        reviewer=actor,
+        reviewed_at=now,
+        source=source,
+        comment=comment,
     )
     session.add(version)
     session.flush()
@@ -185,24 +250,38 @@ def export_bundle(session: Session, *, headers: dict[str, str] | None = None) ->
         version = session.get(models.GuideVersion, row.published_version_id)
         assert version is not None
         bundle.guides[row.source_path] = schema.Guide.model_validate(version.content)
-    bundle.themes = [schema.Theme.model_validate(t.content) for t in session.exec(select(models.Theme).order_by(models.Theme.id))]
+    bundle.themes = [
+        schema.Theme.model_validate(t.content)
+        for t in session.exec(select(models.Theme).order_by(models.Theme.id))
+    ]
     bundle.groups = [
         schema.ServiceGroup(key=g.key, name=g.name)
         for g in session.exec(select(models.ServiceGroup).order_by(models.ServiceGroup.position))
     ]
-    bundle.halls = [schema.Hall.model_validate(h.content) for h in session.exec(select(models.Hall).order_by(models.Hall.position))]
+    bundle.halls = [
+        schema.Hall.model_validate(h.content)
+        for h in session.exec(select(models.Hall).order_by(models.Hall.position))
+    ]
     bundle.licence_types = [
-        schema.LicenceType(code=t.code, name=t.name, issuer=t.issuer, region_scoped=t.region_scoped, note=t.note)
+        schema.LicenceType(
+            code=t.code, name=t.name, issuer=t.issuer, region_scoped=t.region_scoped, note=t.note
+        )
         for t in session.exec(select(models.LicenceType).order_by(models.LicenceType.position))
     ]
     bundle.synonyms = [
         schema.SynonymGroup(canonical=s.canonical, variants=s.variants, note=s.note)
-        for s in session.exec(select(models.Synonym).order_by(models.Synonym.source, models.Synonym.position, models.Synonym.id))
+        for s in session.exec(
+            select(models.Synonym).order_by(
+                models.Synonym.source, models.Synonym.position, models.Synonym.id
+            )
+        )
     ]
     return bundle
 
 
-def import_dir(session: Session, kb_dir: Path, *, actor: str = "import") -> tuple[ImportReport | None, list[files.Problem]]:
+def import_dir(
+    session: Session, kb_dir: Path, *, actor: str = "import"
+) -> tuple[ImportReport | None, list[files.Problem]]:
     """Check the files, then import them: nothing is written when any file has a problem."""
     bundle, problems = files.load_bundle(kb_dir)
     if problems:

@@ -33,8 +33,30 @@ KEY = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 SLUG = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 
 
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def tidy_text(value: str) -> str:
+    """Drop the spaces a folded YAML scalar leaves between Chinese characters."""
+    return _CJK_GAP.sub("", value)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tidy_strings(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = tidy_text(value)
+            elif isinstance(value, list):
+                value = [tidy_text(v) if isinstance(v, str) else v for v in value]
+            out[key] = value
+        return out
 
 
 class ItemType(StrEnum):
@@ -124,11 +146,15 @@ class Material(Strict):
     form: MaterialForm = MaterialForm.original
     copies: int = Field(default=1, ge=0, le=20)
     required: bool = True
-    condition: SHORT_TEXT | None = Field(default=None, description="When a non-required material is needed")
+    condition: SHORT_TEXT | None = Field(
+        default=None, description="When a non-required material is needed"
+    )
     issuer: SHORT_TEXT | None = None
     licence: KEY | None = Field(default=None, description="E-licence type code that can stand in")
     licence_holder: LicenceHolder | None = None
-    shared_data: SharedDataItem | None = Field(default=None, description="Shared record that can replace it")
+    shared_data: SharedDataItem | None = Field(
+        default=None, description="Shared record that can replace it"
+    )
     commitment_allowed: bool = Field(default=False, description="告知承诺 may replace it")
     deferrable: bool = Field(default=False, description="容缺受理: may be handed in later")
     template: Template | None = None
@@ -147,7 +173,9 @@ class Situation(Strict):
     key: KEY
     name: NAME
     description: LONG_TEXT | None = None
-    cues: list[SHORT_TEXT] = Field(default_factory=list, description="Words in a question that imply it")
+    cues: list[SHORT_TEXT] = Field(
+        default_factory=list, description="Words in a question that imply it"
+    )
     materials: list[KEY] = Field(min_length=1)
     default: bool = False
     note: LONG_TEXT | None = None
@@ -159,8 +187,12 @@ class Step(Strict):
 
 
 class TimeLimit(Strict):
-    statutory_days: int | None = Field(default=None, ge=0, le=365, description="法定办结时限 (working days)")
-    promised_days: int | None = Field(default=None, ge=0, le=365, description="承诺办结时限 (working days)")
+    statutory_days: int | None = Field(
+        default=None, ge=0, le=365, description="法定办结时限 (working days)"
+    )
+    promised_days: int | None = Field(
+        default=None, ge=0, le=365, description="承诺办结时限 (working days)"
+    )
     instant: bool = Field(default=False, description="即办件")
     note: LONG_TEXT | None = None
 
@@ -228,10 +260,14 @@ class Guide(Strict):
     implementing_body: SHORT_TEXT | None = None
     service_object: list[ServiceObject] = Field(min_length=1)
     life_events: list[NAME] = Field(default_factory=list)
-    service_group: KEY = Field(description="Window group in the halls that handles it (halls.yml groups)")
+    service_group: KEY = Field(
+        description="Window group in the halls that handles it (halls.yml groups)"
+    )
     service_minutes: int = Field(default=15, ge=1, le=240, description="Typical time at the window")
     levels: list[HallLevel] = Field(min_length=1)
-    halls: list[NAME] = Field(default_factory=list, description="Explicit halls; empty = all halls of levels")
+    halls: list[NAME] = Field(
+        default_factory=list, description="Explicit halls; empty = all halls of levels"
+    )
     summary: LONG_TEXT
     legal_basis: list[LONG_TEXT] = Field(min_length=1)
     acceptance_conditions: list[LONG_TEXT] = Field(min_length=1)
@@ -244,9 +280,13 @@ class Guide(Strict):
     online: Online
     special_procedures: list[SpecialProcedure] = Field(default_factory=list)
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9\-、 ]{5,40}$")]
-    form_fields: list[FormField] = Field(default_factory=list, description="Fields shared data can pre-fill")
+    form_fields: list[FormField] = Field(
+        default_factory=list, description="Fields shared data can pre-fill"
+    )
     aliases: list[NAME] = Field(default_factory=list)
-    examples: list[SHORT_TEXT] = Field(default_factory=list, description="Example questions for matching")
+    examples: list[SHORT_TEXT] = Field(
+        default_factory=list, description="Example questions for matching"
+    )
     related: list[NAME] = Field(default_factory=list)
     faq: list[Faq] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list, description="Greeter question tree")
@@ -301,9 +341,19 @@ def internal_problems(guide: Guide) -> list[tuple[str, str]]:
     for q in guide.questions:
         for o in q.options:
             if o.next and o.next not in q_ids:
-                problems.append((f"questions.{q.id}", f"option '{o.label}' leads to unknown question '{o.next}'"))
+                problems.append(
+                    (
+                        f"questions.{q.id}",
+                        f"option '{o.label}' leads to unknown question '{o.next}'",
+                    )
+                )
             if o.situation and o.situation not in sit_keys:
-                problems.append((f"questions.{q.id}", f"option '{o.label}' leads to unknown situation '{o.situation}'"))
+                problems.append(
+                    (
+                        f"questions.{q.id}",
+                        f"option '{o.label}' leads to unknown situation '{o.situation}'",
+                    )
+                )
     return problems
 
 
@@ -375,7 +425,9 @@ class Hall(Strict):
     hours: list[WeekdayHours] = Field(min_length=1)
     slot_minutes: int = Field(default=30, ge=5, le=240)
     accepts: list[NAME] = Field(default_factory=list, description="Items accepted beyond its level")
-    excludes: list[NAME] = Field(default_factory=list, description="Items of its level it does not accept")
+    excludes: list[NAME] = Field(
+        default_factory=list, description="Items of its level it does not accept"
+    )
     transit: SHORT_TEXT | None = None
 
     @model_validator(mode="after")

@@ -65,7 +65,9 @@ class KbSnapshot:
 
     def theme(self, ref: str | int) -> PublishedTheme | None:
         ref = str(ref).strip()
-        return next((t for t in self.themes if ref in (str(t.id), t.theme.slug, t.theme.name)), None)
+        return next(
+            (t for t in self.themes if ref in (str(t.id), t.theme.slug, t.theme.name)), None
+        )
 
     def hall(self, ref: str | int) -> HallRecord | None:
         ref = str(ref).strip()
@@ -99,12 +101,16 @@ def load_snapshot(session: Session) -> KbSnapshot:
         for g in session.exec(select(models.ServiceGroup).order_by(models.ServiceGroup.position))
     )
     licence_types = tuple(
-        schema.LicenceType(code=t.code, name=t.name, issuer=t.issuer, region_scoped=t.region_scoped, note=t.note)
+        schema.LicenceType(
+            code=t.code, name=t.name, issuer=t.issuer, region_scoped=t.region_scoped, note=t.note
+        )
         for t in session.exec(select(models.LicenceType).order_by(models.LicenceType.position))
     )
     synonyms = tuple(
         schema.SynonymGroup(canonical=s.canonical, variants=s.variants, note=s.note)
-        for s in session.exec(select(models.Synonym).order_by(models.Synonym.position, models.Synonym.id))
+        for s in session.exec(
+            select(models.Synonym).order_by(models.Synonym.position, models.Synonym.id)
+        )
     )
     return KbSnapshot(revision, guides, themes, halls, groups, licence_types, synonyms)
 

@@ -12,7 +12,9 @@ from assistant.timeutil import utcnow
 def bump_revision(session: Session) -> None:
     """Atomically count one more change (safe when two reviewers publish at once)."""
     result = session.exec(  # type: ignore[call-overload]
-        update(KbState).where(KbState.id == 1).values(revision=KbState.revision + 1, changed_at=utcnow())
+        update(KbState)
+        .where(KbState.id == 1)
+        .values(revision=KbState.revision + 1, changed_at=utcnow())
     )
     if result.rowcount == 0:
         session.add(KbState(id=1, revision=1))

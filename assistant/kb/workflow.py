@@ -29,7 +29,11 @@ from assistant.kb.snapshot import KbSnapshot
 from assistant.kb.state import bump_revision
 from assistant.timeutil import utcnow
 
-WORKING = (models.VersionStatus.draft, models.VersionStatus.submitted, models.VersionStatus.returned)
+WORKING = (
+    models.VersionStatus.draft,
+    models.VersionStatus.submitted,
+    models.VersionStatus.returned,
+)
 
 
 @dataclass
@@ -59,14 +63,20 @@ def _guide(session: Session, guide_id: int) -> models.Guide:
 def _working(session: Session, guide_id: int) -> models.GuideVersion | None:
     return session.exec(
         select(models.GuideVersion)
-        .where(models.GuideVersion.guide_id == guide_id, col(models.GuideVersion.status).in_(WORKING))
+        .where(
+            models.GuideVersion.guide_id == guide_id, col(models.GuideVersion.status).in_(WORKING)
+        )
         .order_by(col(models.GuideVersion.number).desc())
     ).first()
 
 
 def view(session: Session, guide_id: int) -> EditorView:
     row = _guide(session, guide_id)
-    published = session.get(models.GuideVersion, row.published_version_id) if row.published_version_id else None
+    published = (
+        session.get(models.GuideVersion, row.published_version_id)
+        if row.published_version_id
+        else None
+    )
     return EditorView(row, _working(session, guide_id), published)
 
 
@@ -77,12 +87,17 @@ def list_guides(session: Session, *, text: str | None = None) -> list[EditorView
     return [view(session, r.id) for r in session.exec(stmt).all()]  # type: ignore[arg-type]
 
 
-def validate_content(content: Any, kb: KbSnapshot, *, guide_id: int | None, session: Session) -> schema.Guide:
+def validate_content(
+    content: Any, kb: KbSnapshot, *, guide_id: int | None, session: Session
+) -> schema.Guide:
     """Validate an editor's content completely, or raise InvalidInput listing every problem."""
     try:
         guide = schema.Guide.model_validate(content)
     except ValidationError as exc:
-        details = [{"field": p.field, "message": p.message} for p in files.validation_problems(exc, "", None)]
+        details = [
+            {"field": p.field, "message": p.message}
+            for p in files.validation_problems(exc, "", None)
+        ]
         raise InvalidInput("指南内容有误，请按提示修改后再保存。", details=details) from None
     refs = files.Refs(
         guide_names=frozenset(g.guide.name for g in kb.guides) | {guide.name},
@@ -90,10 +105,15 @@ def validate_content(content: Any, kb: KbSnapshot, *, guide_id: int | None, sess
         licence_codes=frozenset(t.code for t in kb.licence_types),
         group_keys=frozenset(g.key for g in kb.groups),
     )
-    problems = [{"field": p.field, "message": p.message} for p in files.guide_reference_problems(guide, refs, "")]
+    problems = [
+        {"field": p.field, "message": p.message}
+        for p in files.guide_reference_problems(guide, refs, "")
+    ]
     for field_name in ("name", "slug"):
         value = getattr(guide, field_name)
-        other = session.exec(select(models.Guide).where(getattr(models.Guide, field_name) == value)).first()
+        other = session.exec(
+            select(models.Guide).where(getattr(models.Guide, field_name) == value)
+        ).first()
         if other is not None and other.id != guide_id:
             problems.append({"field": field_name, "message": f"已有其他指南使用“{value}”"})
     if problems:
@@ -132,7 +152,10 @@ def save_draft(
     canonical = files.content_of(guide)
     if working is None:
         working = models.GuideVersion(
-            guide_id=guide_id, number=next_version_number(session, guide_id), content=canonical, author=user.username
+            guide_id=guide_id,
+            number=next_version_number(session, guide_id),
+            content=canonical,
+            author=user.username,
         )
     else:  # a submitted or returned version edited again goes back to draft
         working.content = canonical
@@ -141,21 +164,45 @@ def save_draft(
     working.updated_at = utcnow()
     session.add(working)
     session.flush()
-    audit.record(session, actor=user.username, action="guide.save_draft", entity="guide", entity_id=guide_id, version=working.number)
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.save_draft",
+        entity="guide",
+        entity_id=guide_id,
+        version=working.number,
+    )
     return view(session, guide_id)
 
 
 def create_guide(session: Session, *, content: Any, user: User, kb: KbSnapshot) -> EditorView:
     guide = validate_content(content, kb, guide_id=None, session=session)
-    folder = session.exec(select(models.Guide.source_path).where(models.Guide.department == guide.department)).first()
-    rel = f"{folder.rsplit('/', 1)[0]}/{guide.slug}.yml" if folder else f"guides/new/{guide.slug}.yml"
-    row = models.Guide(name=guide.name, slug=guide.slug, department=guide.department, source_path=rel)
+    folder = session.exec(
+        select(models.Guide.source_path).where(models.Guide.department == guide.department)
+    ).first()
+    rel = (
+        f"{folder.rsplit('/', 1)[0]}/{guide.slug}.yml" if folder else f"guides/new/{guide.slug}.yml"
+    )
+    row = models.Guide(
+        name=guide.name, slug=guide.slug, department=guide.department, source_path=rel
+    )
     session.add(row)
     session.flush()
     assert row.id is not None
-    session.add(models.GuideVersion(guide_id=row.id, number=1, content=files.content_of(guide), author=user.username))
+    session.add(
+        models.GuideVersion(
+            guide_id=row.id, number=1, content=files.content_of(guide), author=user.username
+        )
+    )
     session.flush()
-    audit.record(session, actor=user.username, action="guide.create", entity="guide", entity_id=row.id, name=guide.name)
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.create",
+        entity="guide",
+        entity_id=row.id,
+        name=guide.name,
+    )
     return view(session, row.id)
 
 
@@ -168,11 +215,20 @@ def submit(session: Session, *, guide_id: int, lock_version: int, user: User) ->
     working.status = models.VersionStatus.submitted
     working.submitted_at = utcnow()
     session.add(working)
-    audit.record(session, actor=user.username, action="guide.submit", entity="guide", entity_id=guide_id, version=working.number)
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.submit",
+        entity="guide",
+        entity_id=guide_id,
+        version=working.number,
+    )
     return view(session, guide_id)
 
 
-def publish(session: Session, *, guide_id: int, lock_version: int, user: User, comment: str | None) -> EditorView:
+def publish(
+    session: Session, *, guide_id: int, lock_version: int, user: User, comment: str | None
+) -> EditorView:
     row = _guide(session, guide_id)
     working = _working(session, guide_id)
     if working is None or working.status != models.VersionStatus.submitted:
@@ -193,11 +249,20 @@ def publish(session: Session, *, guide_id: int, lock_version: int, user: User, c
     row.published_version_id = working.id
     session.add(row)
     bump_revision(session)
-    audit.record(session, actor=user.username, action="guide.publish", entity="guide", entity_id=guide_id, version=working.number)
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.publish",
+        entity="guide",
+        entity_id=guide_id,
+        version=working.number,
+    )
     return view(session, guide_id)
 
 
-def return_to_editor(session: Session, *, guide_id: int, lock_version: int, user: User, comment: str) -> EditorView:
+def return_to_editor(
+    session: Session, *, guide_id: int, lock_version: int, user: User, comment: str
+) -> EditorView:
     row = _guide(session, guide_id)
     working = _working(session, guide_id)
     if working is None or working.status != models.VersionStatus.submitted:
@@ -206,9 +271,21 @@ def return_to_editor(session: Session, *, guide_id: int, lock_version: int, user
         raise InvalidInput("退回时请写明需要修改的地方。")
     _take_lock(session, row, lock_version, user)
     working.status = models.VersionStatus.returned
-    working.reviewer, working.reviewed_at, working.comment = user.username, utcnow(), comment.strip()
+    working.reviewer, working.reviewed_at, working.comment = (
+        user.username,
+        utcnow(),
+        comment.strip(),
+    )
     session.add(working)
-    audit.record(session, actor=user.username, action="guide.return", entity="guide", entity_id=guide_id, version=working.number, comment=comment.strip())
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.return",
+        entity="guide",
+        entity_id=guide_id,
+        version=working.number,
+        comment=comment.strip(),
+    )
     return view(session, guide_id)
 
 
@@ -216,14 +293,18 @@ def history(session: Session, *, guide_id: int) -> list[models.GuideVersion]:
     _guide(session, guide_id)
     return list(
         session.exec(
-            select(models.GuideVersion).where(models.GuideVersion.guide_id == guide_id).order_by(col(models.GuideVersion.number).desc())
+            select(models.GuideVersion)
+            .where(models.GuideVersion.guide_id == guide_id)
+            .order_by(col(models.GuideVersion.number).desc())
         )
     )
 
 
 def _version(session: Session, guide_id: int, number: int) -> models.GuideVersion:
     v = session.exec(
-        select(models.GuideVersion).where(models.GuideVersion.guide_id == guide_id, models.GuideVersion.number == number)
+        select(models.GuideVersion).where(
+            models.GuideVersion.guide_id == guide_id, models.GuideVersion.number == number
+        )
     ).first()
     if v is None:
         raise NotFound(f"这份指南没有第 {number} 版。")
@@ -237,19 +318,37 @@ def diff(session: Session, *, guide_id: int, old: int, new: int) -> str:
         difflib.unified_diff(
             files.dump_yaml(a.content).splitlines(keepends=True),
             files.dump_yaml(b.content).splitlines(keepends=True),
-            fromfile=f"第{old}版", tofile=f"第{new}版",
+            fromfile=f"第{old}版",
+            tofile=f"第{new}版",
         )
     )
 
 
-def rollback(session: Session, *, guide_id: int, number: int, lock_version: int, user: User) -> EditorView:
+def rollback(
+    session: Session, *, guide_id: int, number: int, lock_version: int, user: User
+) -> EditorView:
     row = _guide(session, guide_id)
     target = _version(session, guide_id, number)
     if target.id == row.published_version_id:
         raise Conflict(f"第 {number} 版就是当前发布的版本。")
     _take_lock(session, row, lock_version, user)
-    version = publish_content(session, row, dict(target.content), actor=user.username, source="rollback", comment=f"回退到第{number}版")
+    version = publish_content(
+        session,
+        row,
+        dict(target.content),
+        actor=user.username,
+        source="rollback",
+        comment=f"回退到第{number}版",
+    )
     session.flush()
     bump_revision(session)
-    audit.record(session, actor=user.username, action="guide.rollback", entity="guide", entity_id=guide_id, to_version=number, new_version=version.number)
+    audit.record(
+        session,
+        actor=user.username,
+        action="guide.rollback",
+        entity="guide",
+        entity_id=guide_id,
+        to_version=number,
+        new_version=version.number,
+    )
     return view(session, guide_id)

@@ -19,16 +19,29 @@ templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 router = APIRouter(include_in_schema=False)
 
-HOLDER_LABEL = {"applicant": "本人", "spouse": "配偶", "child": "子女", "parent": "父母", "deceased": "逝者", "business": "经营主体"}
+HOLDER_LABEL = {
+    "applicant": "本人",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "deceased": "逝者",
+    "business": "经营主体",
+}
 
 
-def _render_guide(request: Request, kb: KbSnapshot, guide: schema.Guide, *, preview: bool, version: int | None) -> HTMLResponse:
+def _render_guide(
+    request: Request, kb: KbSnapshot, guide: schema.Guide, *, preview: bool, version: int | None
+) -> HTMLResponse:
     halls = service.halls_for(kb, guide)
     return templates.TemplateResponse(
         request,
         "guide.html",
         {
-            "g": guide, "halls": halls, "preview": preview, "version": version, "holder_label": HOLDER_LABEL,
+            "g": guide,
+            "halls": halls,
+            "preview": preview,
+            "version": version,
+            "holder_label": HOLDER_LABEL,
             "licence_name": kb.licence_name,
             "themes": [t.theme for t in kb.themes if guide.name in t.theme.items],
         },
@@ -37,7 +50,9 @@ def _render_guide(request: Request, kb: KbSnapshot, guide: schema.Guide, *, prev
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, kb: KbDep) -> HTMLResponse:
-    return templates.TemplateResponse(request, "home.html", {"guides": kb.guides, "themes": kb.themes})
+    return templates.TemplateResponse(
+        request, "home.html", {"guides": kb.guides, "themes": kb.themes}
+    )
 
 
 @router.get("/g/{slug}", response_class=HTMLResponse)
@@ -49,10 +64,14 @@ def guide_page(slug: str, request: Request, kb: KbDep) -> HTMLResponse:
 
 
 @router.get("/console/preview/{guide_id}", response_class=HTMLResponse)
-def preview(guide_id: int, request: Request, session: SessionDep, kb: KbDep, _user: EditorUser) -> HTMLResponse:
+def preview(
+    guide_id: int, request: Request, session: SessionDep, kb: KbDep, _user: EditorUser
+) -> HTMLResponse:
     v = workflow.view(session, guide_id)
     guide = schema.Guide.model_validate(v.content)
-    return _render_guide(request, kb, guide, preview=True, version=(v.working or v.published).number)  # type: ignore[union-attr]
+    return _render_guide(
+        request, kb, guide, preview=True, version=(v.working or v.published).number
+    )  # type: ignore[union-attr]
 
 
 @router.get("/console")
