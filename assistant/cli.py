@@ -8,10 +8,12 @@ from assistant.auth.cli import app as users_app
 from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
+from assistant.nlu.cli import register as register_nlu
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
+register_nlu(app)  # ask, eval, bench nlu, nlu export-dict
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

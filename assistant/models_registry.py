@@ -3,3 +3,4 @@
 from assistant import audit  # noqa: F401
 from assistant.auth import models as auth_models  # noqa: F401
 from assistant.kb import models as kb_models  # noqa: F401
+from assistant.nlu import models as nlu_models  # noqa: F401

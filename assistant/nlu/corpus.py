@@ -30,7 +30,9 @@ def entries_from_snapshot(
     learned: dict[tuple[str, int], list[str]] = {}
     for q in attached:
         learned.setdefault((q.kind, q.ref_id), []).append(canon(q.text))
-    entries = [_guide_entry(g, canon, prose, learned.get(("guide", g.id), [])) for g in snapshot.guides]
+    entries = [
+        _guide_entry(g, canon, prose, learned.get(("guide", g.id), [])) for g in snapshot.guides
+    ]
     by_name = {g.guide.name: g for g in snapshot.guides}
     entries += [
         _theme_entry(t, canon, prose, by_name, learned.get(("theme", t.id), []))

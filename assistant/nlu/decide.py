@@ -84,7 +84,15 @@ def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     for c in ranking.candidates:
         c.score = score(c, entries[c.entry], bundle)
     cands = sorted(ranking.candidates, key=lambda c: -c.score)
-    ranked = [Scored(entries[c.entry], c, c.score, detect_situation(a, entries[c.entry])) for c in cands]
+    ranked = [
+        Scored(
+            entries[c.entry],
+            c,
+            c.score,
+            detect_situation(a, entries[c.entry]) if i < MAX_OPTIONS else None,
+        )
+        for i, c in enumerate(cands)
+    ]
     if not ranked:
         return Outcome("no_match", [], message=NO_MATCH_MESSAGE, bundle=bundle)
     top = ranked[0]
@@ -93,8 +101,12 @@ def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     reasons = out_of_scope(ranking.question, cands, index)
     if reasons:
         return Outcome("no_match", ranked, message=NO_MATCH_MESSAGE, bundle=bundle, reasons=reasons)
-    close = [s for s in ranked[1:MAX_OPTIONS]
-             if s.score >= CLOSE_RATIO * top.score and not discriminates(ranking.question, top.candidate, s.candidate)]
+    close = [
+        s
+        for s in ranked[1:MAX_OPTIONS]
+        if s.score >= CLOSE_RATIO * top.score
+        and not discriminates(ranking.question, top.candidate, s.candidate)
+    ]
     if close:
         clarify = clarify_between([top, *close])
         return Outcome("ambiguous", ranked, clarify, clarify.question, bundle)
@@ -111,11 +123,15 @@ def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list
         if top.coverage < MIN_COVERAGE_LONG and top.score < DOMINANCE * second:
             return ["long question, weakly covered, no clear favourite"]
         return []
-    anchored = any(w >= ANCHOR_WEIGHT and not op and index.names(word, top.entry)
-                   for word, w, op in zip(q.words, q.weights, q.operation, strict=True))
+    anchored = any(
+        w >= ANCHOR_WEIGHT and not op and index.names(word, top.entry)
+        for word, w, op in zip(q.words, q.weights, q.operation, strict=True)
+    )
     reasons = []
-    if any(op and w >= 0.5 and top.explained[i] < 0.5
-           for i, (op, w) in enumerate(zip(q.operation, q.weights, strict=True))):
+    if any(
+        op and w >= 0.5 and top.explained[i] < 0.5
+        for i, (op, w) in enumerate(zip(q.operation, q.weights, strict=True))
+    ):
         reasons.append("asks for an operation this service does not perform")
     if anchored:
         if top.coverage < MIN_COVERAGE_ANCHORED:
@@ -124,7 +140,9 @@ def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list
     for i in top.missing(q, FOREIGN_WEIGHT):
         if not q.known[i]:
             reasons.append(f"about something our services never mention: {q.words[i]}")
-    reasons += [f"key word unexplained: {q.words[i]}" for i in top.missing(q, KEY_WEIGHT) if q.known[i]]
+    reasons += [
+        f"key word unexplained: {q.words[i]}" for i in top.missing(q, KEY_WEIGHT) if q.known[i]
+    ]
     if top.coverage < MIN_COVERAGE_SHORT:
         reasons.append("too little of the question explained")
     return reasons
@@ -132,8 +150,10 @@ def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list
 
 def discriminates(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
     """Does the question say something that fits the top candidate and not the other?"""
-    return any(w >= 0.3 and t - o >= 0.2
-               for w, t, o in zip(q.weights, top.explained, other.explained, strict=True))
+    return any(
+        w >= 0.3 and t - o >= 0.2
+        for w, t, o in zip(q.weights, top.explained, other.explained, strict=True)
+    )
 
 
 def detect_situation(a: Analysis, entry: Entry) -> SituationInfo | None:
@@ -176,7 +196,7 @@ def common_part(names: list[str]) -> str:
     first = names[0]
     for length in range(len(first), 2, -1):
         for i in range(len(first) - length + 1):
-            sub = first[i:i + length]
+            sub = first[i : i + length]
             if all(sub in n for n in names[1:]):
                 return sub
     return ""

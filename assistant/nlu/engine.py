@@ -7,7 +7,8 @@ the CLI, tests and benchmarks build the very same thing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from assistant.nlu.text import normalise
 class Resources:
     base: BaseDictionary
     opencc: OpenCC
-    traditional: frozenset[str]  # characters OpenCC would change
+    traditional: re.Pattern[str]  # any character OpenCC would change
     readings: Readings
 
     @classmethod
@@ -37,7 +38,7 @@ class Resources:
         return cls(BaseDictionary.load(), OpenCC("t2s"), traditional_characters(), Readings.load())
 
     def to_simplified(self, text: str) -> str:
-        if not any(c in self.traditional for c in text):
+        if not self.traditional.search(text):
             return text  # OpenCC's pure-Python conversion is slow; most questions need none
         return self.opencc.convert(text)
 
@@ -45,14 +46,25 @@ class Resources:
         return normalise(text, self.to_simplified).text
 
 
-def traditional_characters() -> frozenset[str]:
+def traditional_characters() -> re.Pattern[str]:
     table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     chars = set()
     for line in table.read_text(encoding="utf-8").splitlines():
         source, _, targets = line.partition("\t")
-        if source and targets and targets.split()[0] != source:
+        if len(source) == 1 and targets and targets.split()[0] != source:
             chars.add(source)
-    return frozenset(chars)
+    return re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]")
+
+
+def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
+    cache: dict[str, str] = {}
+
+    def g(text: str) -> str:
+        if (hit := cache.get(text)) is None:
+            hit = cache[text] = f(text)
+        return hit
+
+    return g
 
 
 @dataclass
@@ -63,11 +75,16 @@ class Engine:
     index: Index
     retriever: Retriever
 
+    def dictionary_lines(self) -> list[str]:
+        """The KB's words as a jieba user dictionary (``word freq tag``), as this index cuts."""
+        freq = self.analyzer.segmenter.tokenizer.FREQ
+        return [f"{w} {freq[w]} {tag}" for w, tag in self.lexicon.user_words()]
+
 
 def build_engine(
     snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
 ) -> Engine:
-    lexicon = build_lexicon(snapshot, resources.normal)
+    lexicon = build_lexicon(snapshot, _memo(resources.normal))
     tokenizer = make_tokenizer(resources.base, lexicon.user_words())
     segmenter = Segmenter(tokenizer, lexicon)
     repair_terms = set(lexicon.terms)
@@ -81,5 +98,9 @@ def build_engine(
             entry.exact = tuple(exact_key(analyzer.kb(t)[1]) for t in entry.exact)
         index = Index.build(entries, analyzer.kb_terms)
     return Engine(
-        snapshot.revision, lexicon, analyzer, index, Retriever(index, segmenter.inner_words, resources.base.freq, resources.base.total),
+        snapshot.revision,
+        lexicon,
+        analyzer,
+        index,
+        Retriever(index, segmenter.inner_words, resources.base.freq, resources.base.total),
     )

@@ -62,7 +62,9 @@ def read_lines(path: Path) -> list[Line]:
             continue
         try:
             d = json.loads(raw)
-            lines.append(Line(d["q"], d.get("expect"), tuple(d.get("ambiguous") or ()), d.get("kind", "")))
+            lines.append(
+                Line(d["q"], d.get("expect"), tuple(d.get("ambiguous") or ()), d.get("kind", ""))
+            )
         except (ValueError, KeyError) as exc:
             raise ValueError(f"{path}:{no}: not a question line ({exc})") from exc
     return lines
@@ -117,7 +119,9 @@ def evaluate(name: str, lines: list[Line], predict: Predictor) -> Report:
         top1=_rate(correct(ln, p) for ln, p in inscope),
         top3=_rate(ln.expect in p.names[:3] for ln, p in inscope),
         clarification=_rate(correct(ln, p) for ln, p in pairs if ln.category == "ambiguous"),
-        oos_recall=_rate(p.status == "no_match" for ln, p in pairs if ln.category == "out_of_scope"),
+        oos_recall=_rate(
+            p.status == "no_match" for ln, p in pairs if ln.category == "out_of_scope"
+        ),
         false_rejection=_rate(p.status == "no_match" for _, p in inscope),
         by_kind={k: {"n": len(v), "accuracy": _rate(v)} for k, v in sorted(kinds.items())},
         latency_p50_ms=round(statistics.median(latencies), 3) if latencies else 0.0,
@@ -128,8 +132,15 @@ def evaluate(name: str, lines: list[Line], predict: Predictor) -> Report:
 
 
 def _row(line: Line, p: Prediction) -> dict[str, Any]:
-    return {"q": line.q, "kind": line.kind, "expect": line.expect, "ambiguous": list(line.ambiguous),
-            "status": p.status, "candidates": list(p.names[:5]), "correct": correct(line, p)}
+    return {
+        "q": line.q,
+        "kind": line.kind,
+        "expect": line.expect,
+        "ambiguous": list(line.ambiguous),
+        "status": p.status,
+        "candidates": list(p.names[:5]),
+        "correct": correct(line, p),
+    }
 
 
 # ---------------------------------------------------------------- predictors
@@ -182,6 +193,8 @@ def lexical_baseline(engine: Engine, top_k: int = 5) -> Predictor:
         cands = sorted(engine.retriever.rank(a).candidates, key=lambda c: -c.lexical)
         names = tuple(engine.index.entries[c.entry].name for c in cands[:top_k])
         ok = bool(cands) and cands[0].lexical >= LEXICAL_BASELINE_MIN
-        return Prediction("matched" if ok else "no_match", names, (time.perf_counter() - started) * 1000)
+        return Prediction(
+            "matched" if ok else "no_match", names, (time.perf_counter() - started) * 1000
+        )
 
     return predict

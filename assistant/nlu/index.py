@@ -21,14 +21,20 @@ from typing import Literal
 import numpy as np
 
 from assistant.nlu.text import is_han
-from assistant.nlu.words import is_stop
 
 Kind = Literal["guide", "theme"]
 
 # Field weights: how strongly a word in this field ties a question to the entry.
 SUBJECT_WEIGHTS = {
-    "name": 3.0, "alias": 3.0, "learned": 3.0, "example": 1.5, "situation": 1.5, "cue": 2.0,
-    "life_event": 1.0, "item": 1.2, "faq": 1.0,
+    "name": 3.0,
+    "alias": 3.0,
+    "learned": 3.0,
+    "example": 1.5,
+    "situation": 1.5,
+    "cue": 2.0,
+    "life_event": 1.0,
+    "item": 1.2,
+    "faq": 1.0,
 }
 SUPPORT_WEIGHTS = {"description": 0.5, "summary": 0.4, "material": 0.3, "prose": 0.2}
 # Long prose is indexed by character bigrams only: segmenting every summary would make a
@@ -85,7 +91,9 @@ class TermIndex:
     n_docs: int
     postings: dict[str, _Postings] = field(default_factory=dict)
     df: dict[str, int] = field(default_factory=dict)
-    subject: dict[str, frozenset[int]] = field(default_factory=dict)  # docs with it in a subject field
+    subject: dict[str, frozenset[int]] = field(
+        default_factory=dict
+    )  # docs with it in a subject field
     support: dict[str, frozenset[int]] = field(default_factory=dict)  # … only in support fields
 
     @classmethod
@@ -160,14 +168,19 @@ class Index:
                 subject = fname in SUBJECT_WEIGHTS
                 for text in texts:
                     if fname not in PROSE_FIELDS:
-                        _accumulate(words, set(analyse(text)), w, subject)
+                        _accumulate(words, set(analyse(text)), w, subject)  # no stop words
                     _accumulate(grams, set(bigrams(text)), w, subject)
             word_bags.append({t: (v[0], v[1]) for t, v in words.items()})
             gram_bags.append({t: (v[0], v[1]) for t, v in grams.items()})
             for text in entry.exact:
                 exact.setdefault(text, i)
-        return cls(entries, TermIndex.build(word_bags), TermIndex.build(gram_bags), exact,
-                   {t: frozenset(ids) for t, ids in naming.items()})
+        return cls(
+            entries,
+            TermIndex.build(word_bags),
+            TermIndex.build(gram_bags),
+            exact,
+            {t: frozenset(ids) for t, ids in naming.items()},
+        )
 
     def names(self, term: str, entry: int) -> bool:
         """Is ``term`` part of how the entry is named (its name, aliases, attached questions)?"""
@@ -176,8 +189,6 @@ class Index:
 
 def _accumulate(bag: dict[str, list[float]], terms: Iterable[str], w: float, subject: bool) -> None:
     for t in terms:
-        if is_stop(t):
-            continue
         bag[t][0] += w
         if subject:
             bag[t][1] += w

@@ -43,6 +43,9 @@ def snapshot_from_dir(kb_dir: Path) -> KbSnapshot:
     if problems:
         raise KbFilesError("\n".join(str(p) for p in problems[:20]))
     return snapshot_of(
-        [bundle.guides[k] for k in sorted(bundle.guides)], bundle.themes, halls=bundle.halls,
-        licence_types=bundle.licence_types, synonyms=bundle.synonyms,
+        [bundle.guides[k] for k in sorted(bundle.guides)],
+        bundle.themes,
+        halls=bundle.halls,
+        licence_types=bundle.licence_types,
+        synonyms=bundle.synonyms,
     )

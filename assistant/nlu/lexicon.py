@@ -15,7 +15,12 @@ from assistant.kb.snapshot import KbSnapshot
 
 # Entity labels, in the order that wins when one phrase has several roles.
 SERVICE, MATERIAL, HALL, DISTRICT, SITUATION, LIFE_EVENT = (
-    "service", "material", "hall", "district", "situation", "life_event",
+    "service",
+    "material",
+    "hall",
+    "district",
+    "situation",
+    "life_event",
 )
 DATE, TIME = "date", "time"
 LABEL_PRIORITY = (SERVICE, MATERIAL, HALL, DISTRICT, LIFE_EVENT, SITUATION)
@@ -57,7 +62,7 @@ class Lexicon:
             words.setdefault(variant, "l")
             if 2 <= len(canonical) <= MAX_CANONICAL_WORD:
                 words.setdefault(canonical, "l")
-        return sorted(words.items())
+        return sorted((w, tag) for w, tag in words.items() if " " not in w)
 
 
 def district_names(full: str) -> list[str]:
@@ -104,8 +109,15 @@ def build_lexicon(snapshot: KbSnapshot, norm: Callable[[str], str]) -> Lexicon:
     return lex
 
 
-def _add_all(lex: Lexicon, norm: Callable[[str], str], phrases: Iterable[str], label: str,
-             *, terms: bool = False, word_max: int = MAX_PHRASE) -> None:
+def _add_all(
+    lex: Lexicon,
+    norm: Callable[[str], str],
+    phrases: Iterable[str],
+    label: str,
+    *,
+    terms: bool = False,
+    word_max: int = MAX_PHRASE,
+) -> None:
     for p in phrases:
         phrase = norm(p)
         lex.add(phrase, label, word=len(phrase) <= word_max)

@@ -39,14 +39,18 @@ class UnansweredQuestion(SQLModel, table=True):
     __tablename__ = "nlu_unanswered"
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=KEY_MAX, unique=True, description="Canonical form: repeats share it")
+    key: str = Field(
+        max_length=KEY_MAX, unique=True, description="Canonical form: repeats share it"
+    )
     text: str = Field(max_length=TEXT_MAX, description="As asked, ID and phone numbers masked")
     status: QueueStatus = Field(default=QueueStatus.open, max_length=20, index=True)
     reason: QueueReason = Field(max_length=20)
     count: int = Field(default=1, ge=1)
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow, index=True)
-    candidates: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    candidates: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     resolved_by: str | None = Field(default=None, max_length=80)
     resolved_at: datetime | None = None
     resolution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
@@ -132,6 +136,7 @@ class ResolveIn(BaseModel):
     ref: str = Field(min_length=1, max_length=80, description="Guide (or theme) id, slug or name")
     attach_as: Literal["example", "synonym"] = "example"
     phrase: str | None = Field(
-        default=None, max_length=PHRASE_MAX,
+        default=None,
+        max_length=PHRASE_MAX,
         description="For a synonym: the citizen's word for the guide (default: the whole question)",
     )

@@ -36,7 +36,7 @@ def _toneless(reading: str) -> str:
 def loosen(syllable: str) -> str:
     for full, short in _LOOSE_INITIALS:
         if syllable.startswith(full):
-            syllable = short + syllable[len(full):]
+            syllable = short + syllable[len(full) :]
             break
     for full, short in _LOOSE_FINALS:
         if syllable.endswith(full):

@@ -26,9 +26,32 @@ from assistant.nlu.decide import decide
 from assistant.nlu.engine import Engine
 from assistant.nlu.lexicon import DATE, TIME
 
-_DATE_WORDS = ["今天", "明天", "后天", "昨天", "前天", "大后天", "本周", "这周", "下周", "上周", "这个月",
-               "下个月", "上个月", "月底", "月初", "周末", "工作日", "节假日", "今年", "明年", "去年"]
-_DATE_WORDS += [f"{p}{d}" for p in ("周", "星期", "礼拜", "下周", "下星期") for d in "一二三四五六日天"]
+_DATE_WORDS = [
+    "今天",
+    "明天",
+    "后天",
+    "昨天",
+    "前天",
+    "大后天",
+    "本周",
+    "这周",
+    "下周",
+    "上周",
+    "这个月",
+    "下个月",
+    "上个月",
+    "月底",
+    "月初",
+    "周末",
+    "工作日",
+    "节假日",
+    "今年",
+    "明年",
+    "去年",
+]
+_DATE_WORDS += [
+    f"{p}{d}" for p in ("周", "星期", "礼拜", "下周", "下星期") for d in "一二三四五六日天"
+]
 _TIME_WORDS = ["上午", "下午", "中午", "早上", "晚上", "傍晚", "早晨", "凌晨"]
 _DIGITS = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
 _DATE_PATTERNS: list[list[dict[str, Any]]] = [
@@ -108,7 +131,7 @@ class KbEntities:
         for i, start in enumerate(doc):
             for j in range(i, min(len(doc), i + self.MAX_TOKENS)):
                 end = doc[j]
-                label = self.phrases.get(text[start.idx:end.idx + len(end)])
+                label = self.phrases.get(text[start.idx : end.idx + len(end)])
                 if label is not None:
                     spans.append(Span(doc, i, j + 1, label=label))
         doc.ents = filter_spans(spans)
@@ -130,8 +153,9 @@ class Retriever:
     def __call__(self, doc: Doc) -> Doc:
         assert self.engine is not None, "zd_retriever used before build_nlp bound an index"
         words = tuple(t.text for t in doc if not t.is_space)
-        analysis = Analysis(doc._.zd_raw or doc.text, doc._.zd_aligned, words,
-                            self.engine.analyzer.terms(words))
+        analysis = Analysis(
+            doc._.zd_raw or doc.text, doc._.zd_aligned, words, self.engine.analyzer.terms(words)
+        )
         ranking = self.engine.retriever.rank(analysis)
         doc._.zd_outcome = decide(analysis, ranking, self.engine.index)
         return doc

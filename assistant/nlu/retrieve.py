@@ -22,6 +22,7 @@ from assistant.nlu.index import Index, TermIndex, bigrams
 from assistant.nlu.words import GENERIC
 
 POOL = 12  # entries scored in full after the first lexical pass
+FUZZY_POOL = 8  # … and compared with the question's wording
 RARITY_FLOOR, RARITY_SPAN = 7.0, 6.0  # -log(frequency): 工作 ≈ 7 says nothing, 燃气 ≈ 12.5 a lot
 # How well an entry explains a question word found in: its names and aliases, its other
 # subject fields (examples, cues…), only its support fields (materials), only partly.
@@ -52,8 +53,11 @@ class Candidate:
 
     def missing(self, q: QuestionWords, min_weight: float) -> list[int]:
         """Indexes of question words at least this specific that the candidate leaves out."""
-        return [i for i, (w, e) in enumerate(zip(q.weights, self.explained, strict=True))
-                if w >= min_weight and e < 0.5]
+        return [
+            i
+            for i, (w, e) in enumerate(zip(q.weights, self.explained, strict=True))
+            if w >= min_weight and e < 0.5
+        ]
 
 
 @dataclass
@@ -63,8 +67,13 @@ class Ranking:
 
 
 class Retriever:
-    def __init__(self, index: Index, inner: Callable[[str], list[str]], general_freq: dict[str, int],
-                 total: int) -> None:
+    def __init__(
+        self,
+        index: Index,
+        inner: Callable[[str], list[str]],
+        general_freq: dict[str, int],
+        total: int,
+    ) -> None:
         self.index = index
         self._inner = inner
         self._freq = general_freq
@@ -87,14 +96,27 @@ class Retriever:
         if exact is not None and exact not in order:
             order.append(exact)
         cands = []
-        for i in order:
+        for rank, i in enumerate(order):
             explained = tuple(self.explains(w, i) for w in q.words)
             total = sum(q.weights)
-            coverage = sum(w * e for w, e in zip(q.weights, explained, strict=True)) / total if total else 0.0
-            cands.append(Candidate(
-                i, float(lexical[i]), float(words[i]), float(grams[i]), self._fuzzy(a.text, i),
-                i == exact, explained, coverage,
-            ))
+            coverage = (
+                sum(w * e for w, e in zip(q.weights, explained, strict=True)) / total
+                if total
+                else 0.0
+            )
+            fuzzy = self._fuzzy(a.text, i) if rank < FUZZY_POOL else 0.0
+            cands.append(
+                Candidate(
+                    i,
+                    float(lexical[i]),
+                    float(words[i]),
+                    float(grams[i]),
+                    fuzzy,
+                    i == exact,
+                    explained,
+                    coverage,
+                )
+            )
         return Ranking(q, cands)
 
     def question_words(self, a: Analysis) -> QuestionWords:
@@ -158,7 +180,7 @@ class Retriever:
             for w in inner:
                 if self._explains_whole(w, entry) >= SUBJECT:
                     i = term.find(w)
-                    covered[i:i + len(w)] = [True] * len(w)
+                    covered[i : i + len(w)] = [True] * len(w)
             got = max(got, PARTIAL * sum(covered) / len(term) * 1.25)
         grams = bigrams(term)
         if grams:

@@ -30,6 +30,7 @@ from assistant.nlu.models import (
     SituationPublic,
 )
 from assistant.nlu.pipeline import build_nlp
+from assistant.privacy import mask_text
 
 AttachedLoader = Callable[[], Iterable[AttachedQuestion]]
 
@@ -56,7 +57,9 @@ def build_pipeline(
 
 
 class Nlu:
-    def __init__(self, resources: Resources | None = None, attached: AttachedLoader | None = None) -> None:
+    def __init__(
+        self, resources: Resources | None = None, attached: AttachedLoader | None = None
+    ) -> None:
         self._resources = resources
         self._attached = attached
         self._lock = threading.Lock()
@@ -77,6 +80,10 @@ class Nlu:
     def pipeline(self, snapshot: KbSnapshot) -> NluPipeline:
         return self._pipelines.get(snapshot)
 
+    def question_key(self, text: str) -> str:
+        """What identical questions share in the editors' queue: masked, canonical, no spaces."""
+        return self.resources.normal(mask_text(text)).replace(" ", "")
+
     def parse(self, snapshot: KbSnapshot, text: str, top_k: int = 5) -> tuple[ParsePublic, Doc]:
         """The answer to one question, and the Doc it came from (for the unanswered queue)."""
         pipeline = self.pipeline(snapshot)
@@ -88,8 +95,13 @@ class Nlu:
 
 def _result(s: Scored) -> ResultPublic:
     sit = SituationPublic(key=s.situation.key, name=s.situation.name) if s.situation else None
-    return ResultPublic(name=s.entry.name, guide_id=s.entry.ref_id, kind=s.entry.kind,
-                        score=round(s.score, 3), situation=sit)
+    return ResultPublic(
+        name=s.entry.name,
+        guide_id=s.entry.ref_id,
+        kind=s.entry.kind,
+        score=round(s.score, 3),
+        situation=sit,
+    )
 
 
 def to_public(doc: Doc, top_k: int, elapsed_ms: float) -> ParsePublic:
@@ -97,13 +109,22 @@ def to_public(doc: Doc, top_k: int, elapsed_ms: float) -> ParsePublic:
     results = [_result(s) for s in outcome.ranked[:top_k]]
     clarify = None
     if outcome.clarify is not None:
-        clarify = ClarifyPublic(question=outcome.clarify.question, options=[
-            OptionPublic(label=label, name=s.entry.name, guide_id=s.entry.ref_id, kind=s.entry.kind)
-            for label, s in outcome.clarify.options
-        ])
+        clarify = ClarifyPublic(
+            question=outcome.clarify.question,
+            options=[
+                OptionPublic(
+                    label=label, name=s.entry.name, guide_id=s.entry.ref_id, kind=s.entry.kind
+                )
+                for label, s in outcome.clarify.options
+            ],
+        )
     return ParsePublic(
-        status=outcome.status, results=results, entities=entities(doc), clarify=clarify,
-        message=outcome.message, elapsed_ms=round(elapsed_ms, 3),
+        status=outcome.status,
+        results=results,
+        entities=entities(doc),
+        clarify=clarify,
+        message=outcome.message,
+        elapsed_ms=round(elapsed_ms, 3),
     )
 
 
@@ -113,5 +134,9 @@ def entities(doc: Doc) -> list[EntityPublic]:
     out = []
     for ent in doc.ents:
         start, end = aligned.source_span(ent.start_char, ent.end_char)
-        out.append(EntityPublic(label=ent.label_, text=raw[start:end], start=start, end=end, value=ent.text))
+        out.append(
+            EntityPublic(
+                label=ent.label_, text=raw[start:end], start=start, end=end, value=ent.text
+            )
+        )
     return out

@@ -84,23 +84,26 @@ class TypoRepair:
         self._readings = readings
         self._base = base
         self._known = set()
-        self._buckets: dict[tuple[int, str], list[_Term]] = defaultdict(list)
+        self._buckets: dict[tuple[int, str, str], list[_Term]] = defaultdict(list)
         for text in terms:
             if not (2 <= len(text) <= MAX_TERM) or not all(is_han(c) for c in text):
                 continue
             self._known.add(text)
             strict = tuple(frozenset(readings.of(c)) for c in text)
             for first in strict[0]:
-                self._buckets[(len(text), first)].append(_Term(text, strict))
+                for second in strict[1]:
+                    self._buckets[(len(text), first, second)].append(_Term(text, strict))
 
     def __call__(self, a: Aligned) -> Aligned:
         text = a.text
         found: list[tuple[int, int, str]] = []  # (start, end, term)
+        han = [self._readings.of(c) if is_han(c) else () for c in text]
         for start in range(len(text) - 1):
-            firsts = self._readings.of(text[start]) if is_han(text[start]) else ()
+            pairs = [(r0, r1) for r0 in han[start] for r1 in han[start + 1]]
             for length in range(2, min(MAX_TERM, len(text) - start) + 1):
-                if any((length, r) in self._buckets for r in firsts):
-                    term = self._match(text[start:start + length])
+                terms = [t for r0, r1 in pairs for t in self._buckets.get((length, r0, r1), ())]
+                if terms:
+                    term = self._match(text[start : start + length], terms)
                     if term is not None:
                         found.append((start, start + length, term))
         if not found:
@@ -108,7 +111,9 @@ class TypoRepair:
         protected = self._protected(text)
         fixes: list[tuple[int, int, str]] = []
         for start, end, term in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
-            if all(e <= start or end <= s for s, e, _ in fixes) and not self._cuts(protected, start, end):
+            if all(e <= start or end <= s for s, e, _ in fixes) and not self._cuts(
+                protected, start, end
+            ):
                 fixes.append((start, end, term))
         return a.replace(fixes) if fixes else a
 
@@ -117,7 +122,7 @@ class TypoRepair:
         spans = []
         for length in range(2, min(MAX_TERM, len(text)) + 1):
             for start in range(len(text) - length + 1):
-                if text[start:start + length] in self._known:
+                if text[start : start + length] in self._known:
                     spans.append((start, start + length))
         return spans
 
@@ -125,16 +130,12 @@ class TypoRepair:
     def _cuts(protected: list[tuple[int, int]], start: int, end: int) -> bool:
         return any(s < end and start < e and not (start <= s and e <= end) for s, e in protected)
 
-    def _match(self, window: str) -> str | None:
+    def _match(self, window: str, terms: list[_Term]) -> str | None:
         if window in self._known or not all(is_han(c) for c in window):
             return None
         if len(window) == 2 and self._base.freq.get(window, 0) > 0:
             return None  # a word of its own (头靠 is a headrest): do not second-guess it
-        found: set[str] = set()
-        for first in self._readings.of(window[0]):
-            for term in self._buckets.get((len(window), first), ()):
-                if self._sounds_like(window, term):
-                    found.add(term.text)
+        found = {t.text for t in terms if self._sounds_like(window, t)}
         return found.pop() if len(found) == 1 else None
 
     def _sounds_like(self, window: str, term: _Term) -> bool:
@@ -174,8 +175,12 @@ class Segmenter:
         """Dictionary words (2–5 characters) strictly inside ``word``."""
         freq = self.tokenizer.FREQ
         n = len(word)
-        return [g for size in range(2, min(n - 1, MAX_INNER) + 1) for i in range(n - size + 1)
-                if freq.get(g := word[i:i + size])]
+        return [
+            g
+            for size in range(2, min(n - 1, MAX_INNER) + 1)
+            for i in range(n - size + 1)
+            if freq.get(g := word[i : i + size])
+        ]
 
     def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
         """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the

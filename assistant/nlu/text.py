@@ -20,11 +20,25 @@ from dataclasses import dataclass
 
 MAX_CHARS = 1000  # longer input is cut: a question is never that long, a paste is not a question
 
-_NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-                   "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NON_WORD_RE = re.compile(r"[\W_]+")  # punctuation, emoji, symbols, control characters, spaces
-_NUMERAL_RE = re.compile(r"(?<![几数好上])[零〇一二两三四五六七八九十百千]+(?=个月|周岁|岁|年|月|日|号|天|周|元|块|万|级|套|胎|倍|平|点)")
+_NUMERAL_RE = re.compile(
+    r"(?<![几数好上])[零〇一二两三四五六七八九十百千]+(?=个月|周岁|岁|年|月|日|号|天|周|元|块|万|级|套|胎|倍|平|点)"
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,11 @@ class Aligned:
                 continue
             out.append(self.text[pos:start])
             origin.extend(self.origin[pos:start])
-            src = self.origin[start] if start < len(self.origin) else (self.origin[-1] if self.origin else 0)
+            src = (
+                self.origin[start]
+                if start < len(self.origin)
+                else (self.origin[-1] if self.origin else 0)
+            )
             out.append(new)
             origin.extend(self._spread(src, self.origin[end - 1] if end > start else src, len(new)))
             pos = end
