@@ -40,6 +40,30 @@ class Analysis:
     def empty(self) -> bool:
         return not self.terms
 
+    def span(self, word: str) -> tuple[int, int]:
+        """Where a word first occurs in the canonical text."""
+        start = self.text.find(word)
+        return (start, start + len(word)) if start >= 0 else (0, 0)
+
+    def surfaces(self, norm: Callable[[str], str]) -> dict[str, str]:
+        """Content words that synonyms rewrote → what the citizen typed (normalised):
+        配偶 → 老婆. How specific a word is depends on what was said."""
+        out: dict[str, str] = {}
+        pos = 0
+        text = self.text
+        for w in self.words:
+            start = text.find(w, pos)
+            if start < 0:
+                break
+            pos = start + len(w)
+            if is_stop(w):
+                continue
+            s, e = self.aligned.source_span(start, pos)
+            typed = norm(self.raw[s:e])
+            if typed and typed != w:
+                out[w] = typed
+        return out
+
 
 def exact_key(words: tuple[str, ...] | list[str]) -> str:
     """What must be equal for two texts to be the same question (content words in order)."""
@@ -56,6 +80,7 @@ class Analyzer:
         self.segmenter = segmenter
         self._repair = repair
         self._kb_cache: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] | None = None
+        self._terms_cache: dict[str, tuple[str, ...]] | None = None
 
     def canonical(self, raw: str, *, repair: bool = True) -> tuple[Aligned, list[str]]:
         """The canonical text of ``raw`` (aligned to it) and its words."""
@@ -82,20 +107,26 @@ class Analyzer:
         out = (aligned.text, tuple(words), self.terms(words))
         if cache is not None:
             cache[text] = out
-            cache.setdefault(out[0], out)  # canonical text is its own canonical form
         return out
 
     def canon(self, kb_text: str) -> str:
         return self.kb(kb_text)[0]
 
-    def kb_terms(self, canonical_text: str) -> tuple[str, ...]:
-        return self.kb(canonical_text)[2]
+    def kb_terms(self, normal_text: str) -> tuple[str, ...]:
+        """Terms of a text already normalised (canonical, or as written): segmented only."""
+        cache = self._terms_cache
+        if cache is not None and (hit := cache.get(normal_text)) is not None:
+            return hit
+        out = self.terms(self.segmenter.words(normal_text))
+        if cache is not None:
+            cache[normal_text] = out
+        return out
 
     @contextmanager
     def caching(self) -> Iterator[None]:
         """Remember KB texts while an index is built (the same material names recur)."""
-        self._kb_cache = {}
+        self._kb_cache, self._terms_cache = {}, {}
         try:
             yield
         finally:
-            self._kb_cache = None
+            self._kb_cache = self._terms_cache = None

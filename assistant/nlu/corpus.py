@@ -45,25 +45,37 @@ def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
     return [c for t in texts if t and (c := canon(t))]
 
 
+def _both(canon: Callable[[str], str], prose: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
+    """Canonical form, and the words as written when synonyms changed them: "上户口" stays
+    findable as 户口 although it is canonically 落户."""
+    out: list[str] = []
+    for t in texts:
+        if t and (c := canon(t)):
+            out.append(c)
+            if (p := prose(t)) and p != c:
+                out.append(p)
+    return out
+
+
 def _guide_entry(
     g: PublishedGuide, canon: Callable[[str], str], prose: Callable[[str], str], learned: list[str]
 ) -> Entry:
     x = g.guide
     situations = tuple(
-        SituationInfo(s.key, s.name, tuple(_all(canon, s.cues))) for s in x.situations
+        SituationInfo(s.key, s.name, tuple(_both(canon, prose, s.cues))) for s in x.situations
     )
     fields = {
         "name": _all(canon, [x.name]),
-        "alias": _all(canon, x.aliases),
-        "example": _all(canon, x.examples),
+        "alias": _both(canon, prose, x.aliases),
+        "example": _both(canon, prose, x.examples),
         "learned": learned,
-        "situation": _all(canon, (s.name for s in x.situations)),
+        "situation": _both(canon, prose, (s.name for s in x.situations)),
         "cue": [c for s in situations for c in s.cues],
         "life_event": _all(canon, x.life_events),
         "description": _all(prose, (s.description for s in x.situations)),
         "summary": _all(prose, [x.summary]),
         "material": _all(canon, (m.name for m in x.materials)),
-        "faq": _all(canon, (f.q for f in x.faq)),
+        "faq": _both(canon, prose, (f.q for f in x.faq)),
         "prose": _all(prose, _guide_prose(x)),
     }
     exact = (*fields["name"], *fields["alias"], *fields["example"], *learned)
@@ -95,8 +107,8 @@ def _theme_entry(
             item_texts.extend(g.guide.aliases)
     fields = {
         "name": _all(canon, [x.name]),
-        "alias": _all(canon, x.aliases),
-        "example": _all(canon, x.examples),
+        "alias": _both(canon, prose, x.aliases),
+        "example": _both(canon, prose, x.examples),
         "learned": learned,
         "life_event": _all(canon, [x.life_event]),
         "item": _all(canon, item_texts),

@@ -20,7 +20,7 @@ from assistant.nlu.words import wants_bundle
 Status = Literal["matched", "ambiguous", "no_match"]
 
 # Calibrated on the development set; see the module docstring.
-W_LEXICAL, W_COVERAGE, W_FUZZY = 0.5, 0.3, 0.2
+W_LEXICAL, W_COVERAGE, W_FUZZY, W_CUE = 0.5, 0.3, 0.2, 0.2
 THEME_WANTED_BONUS = 0.15
 THEME_UNWANTED_FACTOR = 0.6
 SCORE_FLOOR = 0.2  # below: nothing fits
@@ -68,7 +68,7 @@ class Outcome:
 
 
 def score(c: Candidate, entry: Entry, bundle: bool) -> float:
-    s = W_LEXICAL * c.lexical + W_COVERAGE * c.coverage + W_FUZZY * c.fuzzy
+    s = W_LEXICAL * c.lexical + W_COVERAGE * c.coverage + W_FUZZY * c.fuzzy + W_CUE * c.cue
     if c.exact:
         s = max(s, 0.98)
     if entry.kind == "theme":

@@ -102,5 +102,5 @@ def build_engine(
         lexicon,
         analyzer,
         index,
-        Retriever(index, segmenter.inner_words, resources.base.freq, resources.base.total),
+        Retriever(index, segmenter.inner_words, resources.normal, resources.base.freq, resources.base.total),
     )

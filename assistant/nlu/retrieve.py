@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from assistant.nlu.analysis import Analysis
-from assistant.nlu.index import Index, TermIndex, bigrams
+from assistant.nlu.index import NAMING_FIELDS, Index, TermIndex, bigrams
 from assistant.nlu.words import GENERIC
 
 POOL = 12  # entries scored in full after the first lexical pass
@@ -26,7 +26,7 @@ FUZZY_POOL = 8  # … and compared with the question's wording
 RARITY_FLOOR, RARITY_SPAN = 7.0, 6.0  # -log(frequency): 工作 ≈ 7 says nothing, 燃气 ≈ 12.5 a lot
 # How well an entry explains a question word found in: its names and aliases, its other
 # subject fields (examples, cues…), only its support fields (materials), only partly.
-NAMED, SUBJECT, SUPPORT, PARTIAL = 1.0, 0.8, 0.4, 0.6
+NAMED, SUBJECT, SUPPORT, PARTIAL = 1.0, 0.75, 0.4, 0.6
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class QuestionWords:
     """The content words of a question and what each is, independent of any candidate."""
 
     words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # where each word is in the canonical question
     weights: tuple[float, ...]
     known: tuple[bool, ...]  # the KB uses the word somewhere (else: foreign to our services)
     operation: tuple[bool, ...]  # names several services' operation (遗失, 补领, 换领, 提取…)
@@ -49,6 +50,7 @@ class Candidate:
     exact: bool = False
     explained: tuple[float, ...] = ()  # per question word, 0..1
     coverage: float = 0.0
+    cue: float = 0.0  # the question uses one of the entry's situation cues (0..1, longer = more)
     score: float = 0.0
 
     def missing(self, q: QuestionWords, min_weight: float) -> list[int]:
@@ -58,6 +60,15 @@ class Candidate:
             for i, (w, e) in enumerate(zip(q.weights, self.explained, strict=True))
             if w >= min_weight and e < 0.5
         ]
+
+
+def _covered(cover: list[float], start: int, end: int) -> float:
+    """How well phrase matches explain a word: the strength over at least half of it."""
+    if end <= start:
+        return 0.0
+    best = max(cover[start:end])
+    hit = sum(1 for c in cover[start:end] if c >= best)
+    return best if best > 0 and hit * 2 >= end - start else 0.0
 
 
 @dataclass
@@ -71,11 +82,13 @@ class Retriever:
         self,
         index: Index,
         inner: Callable[[str], list[str]],
+        norm: Callable[[str], str],
         general_freq: dict[str, int],
         total: int,
     ) -> None:
         self.index = index
         self._inner = inner
+        self._norm = norm
         self._freq = general_freq
         self._total = total
         self._names = [
@@ -88,8 +101,9 @@ class Retriever:
         n = len(self.index.entries)
         if n == 0 or a.empty:
             return Ranking(q)
-        words = self._normalised(self.index.words, a.terms, n)
-        grams = self._normalised(self.index.grams, a.grams, n)
+        weights = dict(zip(q.words, q.weights, strict=True))
+        words = self._normalised(self.index.words, a.terms, n, weights)
+        grams = self._normalised(self.index.grams, a.grams, n, weights)
         lexical = 0.5 * words + 0.5 * grams
         exact = self.index.exact.get(a.key)
         order = [int(i) for i in np.argsort(-lexical)[:pool] if lexical[i] > 0]
@@ -97,7 +111,11 @@ class Retriever:
             order.append(exact)
         cands = []
         for rank, i in enumerate(order):
-            explained = tuple(self.explains(w, i) for w in q.words)
+            phrases = self.phrase_cover(a.text, i)
+            explained = tuple(
+                max(self.explains(w, i), _covered(phrases, start, end))
+                for w, (start, end) in zip(q.words, q.spans, strict=True)
+            )
             total = sum(q.weights)
             coverage = (
                 sum(w * e for w, e in zip(q.weights, explained, strict=True)) / total
@@ -115,23 +133,58 @@ class Retriever:
                     i == exact,
                     explained,
                     coverage,
+                    self.cue(a.text, i),
                 )
             )
         return Ranking(q, cands)
 
     def question_words(self, a: Analysis) -> QuestionWords:
         words = tuple(dict.fromkeys(a.content_words))
+        typed = a.surfaces(self._norm)
         return QuestionWords(
             words,
-            tuple(self.weight(w) for w in words),
+            tuple(a.span(w) for w in words),
+            tuple(min(self.weight(w), self.weight(typed[w])) if w in typed else self.weight(w)
+                  for w in words),
             tuple(self.known(w) for w in words),
             tuple(len(self.index.naming.get(w, ())) >= 2 and w not in GENERIC for w in words),
         )
 
-    def _normalised(self, index: TermIndex, terms: tuple[str, ...], n: int) -> np.ndarray:
+    def _normalised(
+        self, index: TermIndex, terms: tuple[str, ...], n: int, weights: dict[str, float]
+    ) -> np.ndarray:
         out = np.zeros(n, dtype=np.float32)
-        total = index.scores({t: self.specificity(t) for t in set(terms)}, out)
+        total = index.scores({t: weights.get(t) or self.specificity(t) for t in set(terms)}, out)
         return out / total if total > 0 else out
+
+    def phrase_cover(self, text: str, entry: int) -> list[float]:
+        """Per character of the question: explained by a name, alias or cue of the entry
+        found verbatim in it (however jieba cut the question: 小偷偷走了 → 小/偷偷/走了)."""
+        cover = [0.0] * len(text)
+        e = self.index.entries[entry]
+        found = [(p, NAMED) for f in NAMING_FIELDS for p in e.fields.get(f, ())]
+        found += [(c, SUBJECT) for s in e.situations for c in s.cues]
+        for phrase, strength in found:
+            if len(phrase) < 2:
+                continue
+            start = text.find(phrase)
+            while start >= 0:
+                for k in range(start, start + len(phrase)):
+                    cover[k] = max(cover[k], strength)
+                start = text.find(phrase, start + 1)
+        return cover
+
+    def cue(self, text: str, entry: int) -> float:
+        """The longest of the entry's situation cues found in the question (4+ chars → 1).
+
+        A cue that names another service (护照 as a cue of 社保卡申领 for foreigners) is
+        no evidence for this one."""
+        best = 0
+        for s in self.index.entries[entry].situations:
+            for c in s.cues:
+                if len(c) > best and c in text and self.index.naming.get(c, {entry}) <= {entry}:
+                    best = len(c)
+        return min(1.0, best / 4)
 
     def specificity(self, term: str) -> float:
         """How much a word says about what the question is about: 0.1 for words that fit

@@ -38,7 +38,7 @@ class BaseDictionary:
         return cls(tokenizer.FREQ, tokenizer.total)
 
 
-WHOLE_MARGIN = 20  # how much likelier than its parts a KB word is made
+WHOLE_MARGIN = 500  # how much likelier than its parts a KB word is made
 
 
 def make_tokenizer(base: BaseDictionary, words: Iterable[tuple[str, str]]) -> jieba.Tokenizer:
