@@ -23,8 +23,10 @@ Status = Literal["matched", "ambiguous", "no_match"]
 W_LEXICAL, W_COVERAGE, W_FUZZY, W_CUE = 0.5, 0.3, 0.2, 0.2
 THEME_WANTED_BONUS = 0.15
 THEME_UNWANTED_FACTOR = 0.6
+THEME_SWITCH = 0.7  # asked for several things at once: a theme this close to the best wins
 SCORE_FLOOR = 0.2  # below: nothing fits
 CLOSE_RATIO = 0.88  # a runner-up this close to the top makes the question ambiguous
+LOOSE_RATIO = 0.7  # … or this close, when it explains as much of the question
 MAX_OPTIONS = 4
 SHORT = 6  # content words: a short question must be explained well
 ANCHOR_WEIGHT = 0.7  # a word this specific that names the top entry anchors the question to it
@@ -33,6 +35,7 @@ FOREIGN_WEIGHT = 0.6
 MIN_COVERAGE_SHORT = 0.45
 MIN_COVERAGE_ANCHORED = 0.3
 MIN_COVERAGE_LONG = 0.25
+STRONG, STRONG_RATIO = 0.5, 1.4  # a clear favourite: details it does not explain are details
 DOMINANCE = 1.15  # a long question weakly covered must at least clearly prefer one entry
 
 NO_MATCH_MESSAGE = (
@@ -84,6 +87,8 @@ def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     for c in ranking.candidates:
         c.score = score(c, entries[c.entry], bundle)
     cands = sorted(ranking.candidates, key=lambda c: -c.score)
+    if bundle:
+        cands = prefer_theme(cands, entries)
     ranked = [
         Scored(
             entries[c.entry],
@@ -98,14 +103,19 @@ def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     top = ranked[0]
     if top.candidate.exact:
         return Outcome("matched", ranked, message=matched_message(top), bundle=bundle)
-    reasons = out_of_scope(ranking.question, cands, index)
+    theme_wanted = bundle and top.entry.kind == "theme"
+    reasons = (
+        (["nothing fits"] if top.candidate.coverage < MIN_COVERAGE_LONG else [])
+        if theme_wanted
+        else out_of_scope(ranking.question, cands, index)
+    )
     if reasons:
         return Outcome("no_match", ranked, message=NO_MATCH_MESSAGE, bundle=bundle, reasons=reasons)
     close = [
         s
         for s in ranked[1:MAX_OPTIONS]
-        if s.score >= CLOSE_RATIO * top.score
-        and not discriminates(ranking.question, top.candidate, s.candidate)
+        if is_close(ranking.question, top.candidate, s.candidate)
+        and (s.entry.kind == "theme" or not theme_wanted)
     ]
     if close:
         clarify = clarify_between([top, *close])
@@ -113,18 +123,26 @@ def decide(a: Analysis, ranking: Ranking, index: Index) -> Outcome:
     return Outcome("matched", ranked, message=matched_message(top), bundle=bundle)
 
 
+def prefer_theme(cands: list[Candidate], entries: list[Entry]) -> list[Candidate]:
+    """Asked to handle several things at once: a theme close enough to the best goes first."""
+    theme = next((c for c in cands if entries[c.entry].kind == "theme"), None)
+    if theme is None or theme is cands[0] or theme.score < THEME_SWITCH * cands[0].score:
+        return cands
+    return [theme, *(c for c in cands if c is not theme)]
+
+
 def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list[str]:
     """Why the best candidate does not answer the question (empty: it may)."""
     top = cands[0]
     if top.score < SCORE_FLOOR:
         return ["nothing fits"]
+    second = cands[1].score if len(cands) > 1 else 0.0
     if len(q.words) > SHORT:
-        second = cands[1].score if len(cands) > 1 else 0.0
         if top.coverage < MIN_COVERAGE_LONG and top.score < DOMINANCE * second:
             return ["long question, weakly covered, no clear favourite"]
         return []
     anchored = any(
-        w >= ANCHOR_WEIGHT and not op and index.names(word, top.entry)
+        w >= ANCHOR_WEIGHT and not op and word in index.terms and index.names(word, top.entry)
         for word, w, op in zip(q.words, q.weights, q.operation, strict=True)
     )
     reasons = []
@@ -133,7 +151,12 @@ def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list
         for i, (op, w) in enumerate(zip(q.operation, q.weights, strict=True))
     ):
         reasons.append("asks for an operation this service does not perform")
-    if anchored:
+    clear_favourite = (
+        top.score >= STRONG
+        and top.score >= STRONG_RATIO * second
+        and any(index.names(word, top.entry) for word in q.words)
+    )
+    if anchored or clear_favourite:
         if top.coverage < MIN_COVERAGE_ANCHORED:
             reasons.append("names the service but is mostly about something else")
         return reasons
@@ -146,6 +169,17 @@ def out_of_scope(q: QuestionWords, cands: list[Candidate], index: Index) -> list
     if top.coverage < MIN_COVERAGE_SHORT:
         reasons.append("too little of the question explained")
     return reasons
+
+
+def is_close(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
+    """Could the question just as well be about ``other``? Nothing in it favours the top
+    candidate, and the other explains about as much of it (scores may still differ: one
+    guide has more examples that repeat the same words)."""
+    if discriminates(q, top, other):
+        return False
+    if other.score >= CLOSE_RATIO * top.score:
+        return True
+    return other.score >= LOOSE_RATIO * top.score and other.coverage >= top.coverage - 0.05
 
 
 def discriminates(q: QuestionWords, top: Candidate, other: Candidate) -> bool:

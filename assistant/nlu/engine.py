@@ -97,6 +97,7 @@ def build_engine(
         for entry in entries:
             entry.exact = tuple(exact_key(analyzer.kb(t)[1]) for t in entry.exact)
         index = Index.build(entries, analyzer.kb_terms)
+        index.terms = frozenset(analyzer.canon(t) for t in lexicon.terms)
     return Engine(
         snapshot.revision,
         lexicon,

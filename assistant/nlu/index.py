@@ -13,7 +13,7 @@ and character bigrams, which survive segmentation differences and partial words.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -149,6 +149,8 @@ class Index:
     grams: TermIndex
     exact: dict[str, int]  # canonical text → entry index
     naming: dict[str, frozenset[int]]  # word → entries whose names or aliases use it
+    cue_df: dict[str, int] = field(default_factory=dict)  # cue → entries that have it
+    terms: frozenset[str] = frozenset()  # the KB's words for things (names, aliases, materials…)
 
     @classmethod
     def build(cls, entries: list[Entry], analyse: Callable[[str], Iterable[str]]) -> Index:
@@ -174,12 +176,16 @@ class Index:
             gram_bags.append({t: (v[0], v[1]) for t, v in grams.items()})
             for text in entry.exact:
                 exact.setdefault(text, i)
+        cue_df: Counter[str] = Counter()
+        for entry in entries:
+            cue_df.update({c for s in entry.situations for c in s.cues})
         return cls(
             entries,
             TermIndex.build(word_bags),
             TermIndex.build(gram_bags),
             exact,
             {t: frozenset(ids) for t, ids in naming.items()},
+            dict(cue_df),
         )
 
     def names(self, term: str, entry: int) -> bool:

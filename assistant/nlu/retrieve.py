@@ -27,6 +27,7 @@ RARITY_FLOOR, RARITY_SPAN = 7.0, 6.0  # -log(frequency): 工作 ≈ 7 says nothi
 # How well an entry explains a question word found in: its names and aliases, its other
 # subject fields (examples, cues…), only its support fields (materials), only partly.
 NAMED, SUBJECT, SUPPORT, PARTIAL = 1.0, 0.75, 0.4, 0.6
+FOREIGN_FLOOR = 0.6
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,17 @@ class Candidate:
         ]
 
 
-def _covered(cover: list[float], start: int, end: int) -> float:
-    """How well phrase matches explain a word: the strength over at least half of it."""
-    if end <= start:
-        return 0.0
-    best = max(cover[start:end])
-    hit = sum(1 for c in cover[start:end] if c >= best)
-    return best if best > 0 and hit * 2 >= end - start else 0.0
+def _covered(spans: list[tuple[int, int, float]], start: int, end: int) -> float:
+    """How well phrases found in the question explain the word at ``start:end``: a phrase
+    over at least half of it that is not a mere part of it (学生 does not explain 学生证;
+    小偷 does explain the 偷偷 that jieba cut out of 小偷偷走)."""
+    best = 0.0
+    for s, e, strength in spans:
+        overlap = min(e, end) - max(s, start)
+        inside = start <= s and e <= end and e - s < end - start
+        if overlap * 2 >= end - start and not inside:
+            best = max(best, strength)
+    return best
 
 
 @dataclass
@@ -157,34 +162,32 @@ class Retriever:
         total = index.scores({t: weights.get(t) or self.specificity(t) for t in set(terms)}, out)
         return out / total if total > 0 else out
 
-    def phrase_cover(self, text: str, entry: int) -> list[float]:
-        """Per character of the question: explained by a name, alias or cue of the entry
-        found verbatim in it (however jieba cut the question: 小偷偷走了 → 小/偷偷/走了)."""
-        cover = [0.0] * len(text)
+    def phrase_cover(self, text: str, entry: int) -> list[tuple[int, int, float]]:
+        """Names, aliases and cues of the entry found verbatim in the question, as
+        ``(start, end, strength)``: evidence however jieba cut the question."""
         e = self.index.entries[entry]
         found = [(p, NAMED) for f in NAMING_FIELDS for p in e.fields.get(f, ())]
         found += [(c, SUBJECT) for s in e.situations for c in s.cues]
+        spans = []
         for phrase, strength in found:
             if len(phrase) < 2:
                 continue
             start = text.find(phrase)
             while start >= 0:
-                for k in range(start, start + len(phrase)):
-                    cover[k] = max(cover[k], strength)
+                spans.append((start, start + len(phrase), strength))
                 start = text.find(phrase, start + 1)
-        return cover
+        return spans
 
     def cue(self, text: str, entry: int) -> float:
-        """The longest of the entry's situation cues found in the question (4+ chars → 1).
-
-        A cue that names another service (护照 as a cue of 社保卡申领 for foreigners) is
-        no evidence for this one."""
-        best = 0
+        """The entry's best situation cue found in the question: longer is stronger (4+ chars
+        → 1), shared by several entries is weaker (到期 fits every renewal). A cue that names
+        another service (护照, a cue of 社保卡申领 for foreigners) is no evidence for this one."""
+        best = 0.0
         for s in self.index.entries[entry].situations:
             for c in s.cues:
-                if len(c) > best and c in text and self.index.naming.get(c, {entry}) <= {entry}:
-                    best = len(c)
-        return min(1.0, best / 4)
+                if c in text and self.index.naming.get(c, {entry}) <= {entry}:
+                    best = max(best, min(1.0, len(c) / 4) / self.index.cue_df.get(c, 1))
+        return best
 
     def specificity(self, term: str) -> float:
         """How much a word says about what the question is about: 0.1 for words that fit
@@ -200,12 +203,16 @@ class Retriever:
 
     def weight(self, word: str) -> float:
         """Specificity of a question word; a compound the KB does not use as such (办手续,
-        想离婚) counts as its most specific inner word."""
+        想离婚) counts as its most specific inner word; a word the KB never uses at all
+        counts at least ``FOREIGN_FLOOR`` (it may well be what the question is about)."""
         if len(word) >= 3 and word not in self.index.words.df:
             inner = self._inner(word)
             if inner:
                 return max(self.specificity(w) for w in inner)
-        return self.specificity(word)
+        spec = self.specificity(word)
+        if len(word) >= 2 and word not in GENERIC and not self.known(word):
+            return max(spec, FOREIGN_FLOOR)
+        return spec
 
     def _naming_specificity(self, term: str) -> float:
         """A word many entries are named with (遗失, 补领) tells them apart less."""
