@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from functools import cached_property
 
 from assistant.nlu.index import bigrams
 from assistant.nlu.segment import Segmenter, TypoRepair
-from assistant.nlu.text import Aligned, normalise
+from assistant.nlu.text import Aligned, normal_text, normalise
 from assistant.nlu.words import is_stop
 
 
@@ -70,23 +71,58 @@ def exact_key(words: tuple[str, ...] | list[str]) -> str:
     return "".join(w for w in words if not is_stop(w))
 
 
+@dataclass(frozen=True)
+class KbText:
+    """A KB text, segmented (what the index needs of it)."""
+
+    text: str
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return exact_key(self.words)
+
+
+class _Recent:
+    """A bounded memo: KB texts recur close together (a guide's texts are indexed right
+    after they are made canonical; materials and cues recur across guides). Unbounded, it
+    would hold every text of a large KB at once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, key: str) -> object | None:
+        hit = self._data.get(key)
+        if hit is not None:
+            self._data.move_to_end(key)
+        return hit
+
+    def put(self, key: str, value: object) -> None:
+        self._data[key] = value
+        if len(self._data) > self._size:
+            self._data.popitem(last=False)
+
+
 class Analyzer:
     """Normalise → repair typos → standard words → segment; the same for KB texts and questions."""
+
+    RECENT = 20_000
 
     def __init__(
         self, to_simplified: Callable[[str], str], segmenter: Segmenter, repair: TypoRepair | None
     ) -> None:
         self._to_simplified = to_simplified
         self.segmenter = segmenter
-        self._repair = repair
-        self._kb_cache: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] | None = None
-        self._terms_cache: dict[str, tuple[str, ...]] | None = None
+        self.repair = repair
+        self._recent: _Recent | None = None
 
     def canonical(self, raw: str, *, repair: bool = True) -> tuple[Aligned, list[str]]:
         """The canonical text of ``raw`` (aligned to it) and its words."""
         aligned = normalise(raw, self._to_simplified)
-        if repair and self._repair is not None:
-            aligned = self._repair(aligned)
+        if repair and self.repair is not None:
+            aligned = self.repair(aligned)
         return self.segmenter.standardise(aligned)
 
     def terms(self, words: Iterable[str]) -> tuple[str, ...]:
@@ -96,37 +132,51 @@ class Analyzer:
         aligned, words = self.canonical(raw)
         return Analysis(raw, aligned, tuple(words), self.terms(words))
 
-    # KB texts: no typo repair (the KB is spelled right), and cached while an index is built.
+    # KB texts: no typo repair (the KB is spelled right); memoised while an index is built.
 
-    def kb(self, text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """Canonical text, words and terms of a KB text."""
-        cache = self._kb_cache
-        if cache is not None and (hit := cache.get(text)) is not None:
-            return hit
-        aligned, words = self.canonical(text, repair=False)
-        out = (aligned.text, tuple(words), self.terms(words))
-        if cache is not None:
-            cache[text] = out
-        return out
+    def _memo(self, key: str, make: Callable[[], object]) -> object:
+        if self._recent is None:
+            return make()
+        hit = self._recent.get(key)
+        if hit is None:
+            hit = make()
+            self._recent.put(key, hit)
+        return hit
+
+    def normal(self, text: str) -> str:
+        """Normalised text (no typo repair, no synonyms)."""
+        return self._memo("n:" + text, lambda: normal_text(text, self._to_simplified))  # type: ignore[return-value]
 
     def canon(self, kb_text: str) -> str:
-        return self.kb(kb_text)[0]
+        """Canonical form of a KB text (its segmentation is remembered for ``segmented``)."""
 
-    def kb_terms(self, normal_text: str) -> tuple[str, ...]:
-        """Terms of a text already normalised (canonical, or as written): segmented only."""
-        cache = self._terms_cache
-        if cache is not None and (hit := cache.get(normal_text)) is not None:
-            return hit
-        out = self.terms(self.segmenter.words(normal_text))
-        if cache is not None:
-            cache[normal_text] = out
-        return out
+        def make() -> str:
+            canonical, words = self.segmenter.standardise_text(self.normal(kb_text))
+            if self._recent is not None:
+                self._recent.put("s:" + canonical, KbText(canonical, tuple(words), self.terms(words)))
+            return canonical
+
+        return self._memo("c:" + kb_text, make)  # type: ignore[return-value]
+
+    def canon_phrase(self, kb_text: str) -> str:
+        """``canon`` without segmenting when no colloquial variant can occur in the text."""
+        normal = self.normal(kb_text)
+        return normal if not self.segmenter.may_rewrite(normal) else self.canon(kb_text)
+
+    def segmented(self, text: str) -> KbText:
+        """Words and terms of a text already normalised (canonical, or as written)."""
+
+        def make() -> KbText:
+            words = tuple(self.segmenter.words(text))
+            return KbText(text, words, self.terms(words))
+
+        return self._memo("s:" + text, make)  # type: ignore[return-value]
 
     @contextmanager
     def caching(self) -> Iterator[None]:
-        """Remember KB texts while an index is built (the same material names recur)."""
-        self._kb_cache, self._terms_cache = {}, {}
+        """Remember KB texts while an index is built."""
+        self._recent = _Recent(self.RECENT)
         try:
             yield
         finally:
-            self._kb_cache = self._terms_cache = None
+            self._recent = None

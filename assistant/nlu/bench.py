@@ -75,8 +75,8 @@ def short_name(name: str) -> str:
 
 
 def synthetic_guide(i: int, dept: str, base: str, variant: str) -> schema.Guide:
-    name = f"{base}（{variant}）" if variant else base
-    short = short_name(base)
+    name = (f"{base}（{variant}）" if variant else base)[:80]
+    short = short_name(base)[:30]
     what = f"{short}{variant}" if variant else short
     data = {
         "name": name[:80],

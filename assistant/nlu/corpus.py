@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from assistant.kb import schema
@@ -24,21 +24,17 @@ def entries_from_snapshot(
     canon: Callable[[str], str],
     prose: Callable[[str], str],
     attached: Iterable[AttachedQuestion] = (),
-) -> list[Entry]:
-    """Index entries; ``canon`` makes a KB text canonical, ``prose`` (cheaper: no segmenting)
+) -> Iterator[Entry]:
+    """Index entries, one at a time; ``canon`` makes a KB text canonical, ``prose`` (cheaper: no segmenting)
     is used for summaries and descriptions."""
     learned: dict[tuple[str, int], list[str]] = {}
     for q in attached:
         learned.setdefault((q.kind, q.ref_id), []).append(canon(q.text))
-    entries = [
-        _guide_entry(g, canon, prose, learned.get(("guide", g.id), [])) for g in snapshot.guides
-    ]
+    for g in snapshot.guides:
+        yield _guide_entry(g, canon, prose, learned.get(("guide", g.id), []))
     by_name = {g.guide.name: g for g in snapshot.guides}
-    entries += [
-        _theme_entry(t, canon, prose, by_name, learned.get(("theme", t.id), []))
-        for t in snapshot.themes
-    ]
-    return entries
+    for t in snapshot.themes:
+        yield _theme_entry(t, canon, prose, by_name, learned.get(("theme", t.id), []))
 
 
 def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:

@@ -16,7 +16,7 @@ import opencc
 from opencc import OpenCC
 
 from assistant.kb.snapshot import KbSnapshot
-from assistant.nlu.analysis import Analyzer, exact_key
+from assistant.nlu.analysis import Analyzer
 from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
 from assistant.nlu.index import Index
 from assistant.nlu.lexicon import Lexicon, build_lexicon
@@ -73,6 +73,7 @@ class Engine:
     lexicon: Lexicon
     analyzer: Analyzer
     index: Index
+    entities: dict[str, str]  # canonical KB phrase → entity label
     retriever: Retriever
 
     def dictionary_lines(self) -> list[str]:
@@ -87,21 +88,21 @@ def build_engine(
     lexicon = build_lexicon(snapshot, _memo(resources.normal))
     tokenizer = make_tokenizer(resources.base, lexicon.user_words())
     segmenter = Segmenter(tokenizer, lexicon)
-    repair_terms = set(lexicon.terms)
-    for term in lexicon.terms:
-        repair_terms.update(w for w in segmenter.search_words(segmenter.words(term)) if len(w) >= 2)
-    repair = TypoRepair(repair_terms, resources.readings, resources.base)
-    analyzer = Analyzer(resources.to_simplified, segmenter, repair)
+    analyzer = Analyzer(resources.to_simplified, segmenter, None)
     with analyzer.caching():
-        entries = entries_from_snapshot(snapshot, analyzer.canon, resources.normal, attached)
-        for entry in entries:
-            entry.exact = tuple(exact_key(analyzer.kb(t)[1]) for t in entry.exact)
-        index = Index.build(entries, analyzer.kb_terms)
-        index.terms = frozenset(analyzer.canon(t) for t in lexicon.terms)
+        entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
+        index = Index.build(entries, analyzer.segmented)
+        index.terms = frozenset(analyzer.canon_phrase(t) for t in lexicon.terms)
+        entities = {c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))}
+        repair_terms = set(lexicon.terms)
+        for term in lexicon.terms:
+            repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
+    analyzer.repair = TypoRepair(repair_terms, resources.readings, resources.base)
     return Engine(
         snapshot.revision,
         lexicon,
         analyzer,
         index,
+        entities,
         Retriever(index, segmenter.inner_words, resources.normal, resources.base.freq, resources.base.total),
     )

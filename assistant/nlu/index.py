@@ -13,16 +13,27 @@ and character bigrams, which survive segmentation differences and partial words.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from array import array
+from typing import Literal, Protocol
 
 import numpy as np
 
-from assistant.nlu.text import is_han
 
 Kind = Literal["guide", "theme"]
+
+
+class Analysed(Protocol):
+    """What indexing needs of a (canonical) KB text."""
+
+    @property
+    def terms(self) -> tuple[str, ...]: ...
+
+    @property
+    def key(self) -> str: ...
 
 # Field weights: how strongly a word in this field ties a question to the entry.
 SUBJECT_WEIGHTS = {
@@ -60,65 +71,74 @@ class Entry:
     fields: dict[str, list[str]]  # field → canonical texts
     situations: tuple[SituationInfo, ...] = ()
     items: tuple[str, ...] = ()
-    exact: tuple[str, ...] = ()  # canonical texts that identify the entry on their own
+    exact: tuple[str, ...] = ()  # texts that identify the entry on their own (exact_key'd)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def bigrams(text: str) -> list[str]:
-    """Character bigrams inside runs of Han characters (and single Han characters of one-char runs)."""
+    """Character bigrams inside runs of Han characters (a one-character run: that character)."""
     out: list[str] = []
-    run: list[str] = []
-    for ch in [*text, " "]:
-        if is_han(ch):
-            run.append(ch)
-            continue
+    for run in _HAN_RUN.findall(text):
         if len(run) == 1:
-            out.append(run[0])
-        out.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
-        run = []
+            out.append(run)
+        else:
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
     return out
 
 
-@dataclass
-class _Postings:
-    docs: np.ndarray
-    tf: np.ndarray
+class Postings:
+    """Postings collected document by document, in compact columns (for ``TermIndex``)."""
+
+    def __init__(self) -> None:
+        self.n_docs = 0
+        self.ids: dict[str, int] = {}
+        self.t, self.d, self.tf, self.s = array("i"), array("i"), array("f"), array("b")
+
+    def add(self, bag: dict[str, list[float]]) -> None:
+        """One document's terms: ``term → [total weight, subject weight]``."""
+        doc = self.n_docs
+        self.n_docs += 1
+        ids = self.ids
+        for term, (tf, subj) in bag.items():
+            self.t.append(ids.setdefault(term, len(ids)))
+            self.d.append(doc)
+            self.tf.append(tf)
+            self.s.append(1 if subj > 0 else 0)
 
 
-@dataclass
 class TermIndex:
-    """BM25F over one analysis of the texts (words or bigrams)."""
+    """BM25F over one analysis of the texts (words or bigrams).
 
-    n_docs: int
-    postings: dict[str, _Postings] = field(default_factory=dict)
-    df: dict[str, int] = field(default_factory=dict)
-    subject: dict[str, frozenset[int]] = field(
-        default_factory=dict
-    )  # docs with it in a subject field
-    support: dict[str, frozenset[int]] = field(default_factory=dict)  # … only in support fields
+    Postings live in three flat arrays sorted by term (documents ascending within a term);
+    ``_slices`` says where each term's run is. Compact at thousands of guides, and built in
+    one sort instead of one small array per term.
+    """
 
-    @classmethod
-    def build(cls, weighted: list[dict[str, tuple[float, float]]]) -> TermIndex:
-        """``weighted[doc][term] = (total weight, subject weight)``."""
-        by_term: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
-        for doc, terms in enumerate(weighted):
-            for term, (tf, subj) in terms.items():
-                by_term[term].append((doc, tf, subj))
-        index = cls(len(weighted))
-        for term, rows in by_term.items():
-            index.postings[term] = _Postings(
-                np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows)),
-                np.fromiter((r[1] for r in rows), dtype=np.float32, count=len(rows)),
-            )
-            index.df[term] = len(rows)
-            subject = frozenset(r[0] for r in rows if r[2] > 0)
-            if subject:
-                index.subject[term] = subject
-            if len(subject) < len(rows):
-                index.support[term] = frozenset(r[0] for r in rows if r[2] == 0)
-        return index
+    def __init__(self, columns: Postings) -> None:
+        self.n_docs = columns.n_docs
+        t_col = np.frombuffer(columns.t, dtype=np.int32) if columns.t else np.zeros(0, np.int32)
+        order = np.argsort(t_col, kind="stable")
+        tf = np.frombuffer(columns.tf, dtype=np.float32)[order] if columns.tf else np.zeros(0, np.float32)
+        self._docs = (np.frombuffer(columns.d, dtype=np.int32) if columns.d else np.zeros(0, np.int32))[order]
+        self._sat = tf / (tf + K1)
+        self._subject = (np.frombuffer(columns.s, dtype=np.int8) if columns.s else np.zeros(0, np.int8))[order] > 0
+        counts = np.bincount(t_col, minlength=len(columns.ids))
+        ends = np.cumsum(counts)
+        starts, stops = (ends - counts).tolist(), ends.tolist()
+        self._slices = {t: (starts[i], stops[i]) for t, i in columns.ids.items()}
+        self._cache: dict[tuple[str, bool], frozenset[int]] = {}
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._slices
+
+    def df(self, term: str) -> int:
+        start, end = self._slices.get(term, (0, 0))
+        return end - start
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
+        df = self.df(term)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, terms: dict[str, float], out: np.ndarray) -> float:
@@ -127,16 +147,29 @@ class TermIndex:
         for term, weight in terms.items():
             idf = self.idf(term) * weight
             best += idf
-            p = self.postings.get(term)
-            if p is not None:
-                out[p.docs] += idf * p.tf / (p.tf + K1)
+            if (run := self._slices.get(term)) is not None:
+                start, end = run
+                out[self._docs[start:end]] += idf * self._sat[start:end]
         return best
 
+    def _docs_of(self, term: str, subject: bool) -> frozenset[int]:
+        key = (term, subject)
+        hit = self._cache.get(key)
+        if hit is None:
+            start, end = self._slices.get(term, (0, 0))
+            mask = self._subject[start:end] if subject else ~self._subject[start:end]
+            hit = frozenset(self._docs[start:end][mask].tolist())
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[key] = hit
+        return hit
+
     def in_subject(self, term: str, doc: int) -> bool:
-        return doc in self.subject.get(term, ())
+        return doc in self._docs_of(term, True)
 
     def in_support(self, term: str, doc: int) -> bool:
-        return doc in self.support.get(term, ())
+        """In the document, but only in its support fields."""
+        return doc in self._docs_of(term, False)
 
 
 NAMING_FIELDS = ("name", "alias", "learned")
@@ -153,16 +186,15 @@ class Index:
     terms: frozenset[str] = frozenset()  # the KB's words for things (names, aliases, materials…)
 
     @classmethod
-    def build(cls, entries: list[Entry], analyse: Callable[[str], Iterable[str]]) -> Index:
-        word_bags: list[dict[str, tuple[float, float]]] = []
-        gram_bags: list[dict[str, tuple[float, float]]] = []
+    def build(cls, entries: Iterable[Entry], analyse: Callable[[str], Analysed]) -> Index:
+        """Index entries as they come (texts are analysed once, nothing per text is kept)."""
+        kept: list[Entry] = []
+        word_postings, gram_postings = Postings(), Postings()
         exact: dict[str, int] = {}
         naming: dict[str, set[int]] = defaultdict(set)
+        cue_df: Counter[str] = Counter()
         for i, entry in enumerate(entries):
-            for f in NAMING_FIELDS:
-                for text in entry.fields.get(f, ()):
-                    for t in analyse(text):
-                        naming[t].add(i)
+            kept.append(entry)
             words: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
             grams: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
             for fname, texts in entry.fields.items():
@@ -170,19 +202,21 @@ class Index:
                 subject = fname in SUBJECT_WEIGHTS
                 for text in texts:
                     if fname not in PROSE_FIELDS:
-                        _accumulate(words, set(analyse(text)), w, subject)  # no stop words
+                        terms = analyse(text).terms
+                        _accumulate(words, set(terms), w, subject)
+                        if fname in NAMING_FIELDS:
+                            for t in terms:
+                                naming[t].add(i)
                     _accumulate(grams, set(bigrams(text)), w, subject)
-            word_bags.append({t: (v[0], v[1]) for t, v in words.items()})
-            gram_bags.append({t: (v[0], v[1]) for t, v in grams.items()})
+            word_postings.add(words)
+            gram_postings.add(grams)
             for text in entry.exact:
-                exact.setdefault(text, i)
-        cue_df: Counter[str] = Counter()
-        for entry in entries:
+                exact.setdefault(analyse(text).key, i)
             cue_df.update({c for s in entry.situations for c in s.cues})
         return cls(
-            entries,
-            TermIndex.build(word_bags),
-            TermIndex.build(gram_bags),
+            kept,
+            TermIndex(word_postings),
+            TermIndex(gram_postings),
             exact,
             {t: frozenset(ids) for t, ids in naming.items()},
             dict(cue_df),

@@ -12,7 +12,6 @@ are Doc extension attributes: ``doc._.zd_raw`` (what was typed), ``doc._.zd_alig
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import spacy
@@ -116,10 +115,9 @@ class KbEntities:
         self.patterns.add(DATE, _DATE_PATTERNS)
         self.patterns.add(TIME, _TIME_PATTERNS)
 
-    def load(self, canon: Callable[[str], str], phrases: dict[str, str]) -> None:
-        for phrase, label in phrases.items():
-            if text := canon(phrase):
-                self.phrases.setdefault(text, label)
+    def load(self, phrases: dict[str, str]) -> None:
+        """``phrases``: canonical KB phrase → label."""
+        self.phrases.update(phrases)
         for word in _DATE_WORDS:
             self.phrases.setdefault(word, DATE)
         for word in _TIME_WORDS:
@@ -167,8 +165,7 @@ def build_nlp(engine: Engine) -> Language:
     tokenizer = KbTokenizer(nlp.vocab, engine)
     nlp.tokenizer = tokenizer
     entities: KbEntities = nlp.add_pipe("zd_entities")
-    with engine.analyzer.caching():
-        entities.load(engine.analyzer.canon, engine.lexicon.phrases)
+    entities.load(engine.entities)
     retriever: Retriever = nlp.add_pipe("zd_retriever")
     retriever.engine = engine
     return nlp

@@ -22,7 +22,7 @@ from assistant.nlu.index import NAMING_FIELDS, Index, TermIndex, bigrams
 from assistant.nlu.words import GENERIC
 
 POOL = 12  # entries scored in full after the first lexical pass
-FUZZY_POOL = 8  # … and compared with the question's wording
+FUZZY_POOL = 6  # … and compared with the question's wording
 RARITY_FLOOR, RARITY_SPAN = 7.0, 6.0  # -log(frequency): 工作 ≈ 7 says nothing, 燃气 ≈ 12.5 a lot
 # How well an entry explains a question word found in: its names and aliases, its other
 # subject fields (examples, cues…), only its support fields (materials), only partly.
@@ -96,10 +96,7 @@ class Retriever:
         self._norm = norm
         self._freq = general_freq
         self._total = total
-        self._names = [
-            [*e.fields.get("name", []), *e.fields.get("alias", []), *e.fields.get("learned", [])]
-            for e in index.entries
-        ]
+        self._phrases: dict[int, tuple[tuple[str, float], ...]] = {}
 
     def rank(self, a: Analysis, pool: int = POOL) -> Ranking:
         q = self.question_words(a)
@@ -165,18 +162,24 @@ class Retriever:
     def phrase_cover(self, text: str, entry: int) -> list[tuple[int, int, float]]:
         """Names, aliases and cues of the entry found verbatim in the question, as
         ``(start, end, strength)``: evidence however jieba cut the question."""
-        e = self.index.entries[entry]
-        found = [(p, NAMED) for f in NAMING_FIELDS for p in e.fields.get(f, ())]
-        found += [(c, SUBJECT) for s in e.situations for c in s.cues]
         spans = []
-        for phrase, strength in found:
-            if len(phrase) < 2:
-                continue
+        for phrase, strength in self._entry_phrases(entry):
             start = text.find(phrase)
             while start >= 0:
                 spans.append((start, start + len(phrase), strength))
                 start = text.find(phrase, start + 1)
         return spans
+
+    def _entry_phrases(self, entry: int) -> tuple[tuple[str, float], ...]:
+        """Names, aliases (``NAMED``) and cues (``SUBJECT``) of an entry, made once."""
+        hit = self._phrases.get(entry)
+        if hit is None:
+            e = self.index.entries[entry]
+            found = {p: NAMED for f in NAMING_FIELDS for p in e.fields.get(f, ()) if len(p) >= 2}
+            for c in (c for s in e.situations for c in s.cues if len(c) >= 2):
+                found.setdefault(c, SUBJECT)
+            hit = self._phrases[entry] = tuple(found.items())
+        return hit
 
     def cue(self, text: str, entry: int) -> float:
         """The entry's best situation cue found in the question: longer is stronger (4+ chars
@@ -205,7 +208,7 @@ class Retriever:
         """Specificity of a question word; a compound the KB does not use as such (办手续,
         想离婚) counts as its most specific inner word; a word the KB never uses at all
         counts at least ``FOREIGN_FLOOR`` (it may well be what the question is about)."""
-        if len(word) >= 3 and word not in self.index.words.df:
+        if len(word) >= 3 and word not in self.index.words:
             inner = self._inner(word)
             if inner:
                 return max(self.specificity(w) for w in inner)
@@ -224,10 +227,10 @@ class Retriever:
 
     def known(self, term: str) -> bool:
         """Does the KB use this word anywhere (all its character bigrams occur)?"""
-        if term in self.index.words.df:
+        if term in self.index.words:
             return True
         grams = bigrams(term)
-        return bool(grams) and all(g in self.index.grams.df for g in grams)
+        return bool(grams) and all(g in self.index.grams for g in grams)
 
     def explains(self, term: str, entry: int) -> float:
         """0..1: how well the entry explains a question word."""
@@ -259,8 +262,8 @@ class Retriever:
 
     def _fuzzy(self, text: str, entry: int) -> float:
         best = 0.0
-        for name in self._names[entry]:
-            if len(name) < 2:
+        for name, strength in self._entry_phrases(entry):
+            if strength != NAMED:
                 continue
             s = fuzz.partial_ratio(name, text) if len(name) <= len(text) else fuzz.ratio(name, text)
             best = max(best, s / 100 * min(1.0, len(name) / 4))

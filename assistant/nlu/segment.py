@@ -8,7 +8,7 @@ an older KB revision into the new one.
 
 from __future__ import annotations
 
-import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,19 +23,39 @@ MAX_TERM = 8  # longest KB term that typo repair tries to restore
 MAX_INNER = 5  # longest word looked for inside a longer one
 
 
+MIN_BASE_FREQ = 5
+
+
 @dataclass(frozen=True)
 class BaseDictionary:
-    """jieba's main dictionary (word → frequency, with jieba's prefix entries)."""
+    """jieba's main dictionary (word → frequency, with jieba's prefix entries), trimmed.
+
+    jieba's full dictionary takes about 100 MB resident, and each index needs a copy of its
+    table. Most of it is of no use for questions about public services: person names
+    (``nr*``: 80,000 entries) and the 200,000 entries jieba lists at frequency 3 or 4
+    (supplementary vocabulary, often phrases that hide their words: 办手续, 要领). What
+    remains cuts questions as well for our purpose, at a third of the memory.
+    """
 
     freq: dict[str, int]
     total: int
 
     @classmethod
-    def load(cls) -> BaseDictionary:
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        return cls(tokenizer.FREQ, tokenizer.total)
+    def load(cls, min_freq: int = MIN_BASE_FREQ) -> BaseDictionary:
+        freq: dict[str, int] = {}
+        total = 0
+        with jieba.get_dict_file() as f:
+            for raw in f:
+                word, count, tag = raw.decode("utf-8").split(" ")[:3]
+                n = int(count)
+                if n < min_freq or tag.startswith("nr"):
+                    continue
+                freq[word] = n
+                total += n
+        for word in list(freq):
+            for i in range(1, len(word)):
+                freq.setdefault(word[:i], 0)
+        return cls(freq, total)
 
 
 WHOLE_MARGIN = 500  # how much likelier than its parts a KB word is made
@@ -158,6 +178,12 @@ class Segmenter:
     def __init__(self, tokenizer: jieba.Tokenizer, lexicon: Lexicon) -> None:
         self.tokenizer = tokenizer
         self._synonyms = lexicon.synonyms
+        variants = sorted(lexicon.synonyms, key=len, reverse=True)
+        self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
+
+    def may_rewrite(self, text: str) -> bool:
+        """Could ``standardise`` change this text (does a colloquial variant occur in it)?"""
+        return self._variant_re is not None and self._variant_re.search(text) is not None
 
     def words(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.cut(text, HMM=False) if w and not w.isspace()]
@@ -181,6 +207,14 @@ class Segmenter:
             for i in range(n - size + 1)
             if freq.get(g := word[i : i + size])
         ]
+
+    def standardise_text(self, text: str) -> tuple[str, list[str]]:
+        """``standardise`` for text that needs no alignment (KB texts)."""
+        words = [w for w in self.tokenizer.cut(text, HMM=False) if w]
+        if not any(w in self._synonyms for w in words):
+            return text, [w for w in words if not w.isspace()]
+        text = "".join(self._synonyms.get(w, w) for w in words)
+        return text, self.words(text)
 
     def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
         """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the

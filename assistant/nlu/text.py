@@ -107,15 +107,17 @@ def _chinese_number(numeral: str) -> int | None:
 
 def normalise(raw: str, to_simplified: Callable[[str], str]) -> Aligned:
     """Canonical form of ``raw``; ``to_simplified`` converts traditional characters (OpenCC)."""
-    raw = raw[:MAX_CHARS]
-    lowered = raw.lower()
-    if unicodedata.is_normalized("NFKC", raw) and len(lowered) == len(raw):
-        aligned = Aligned.identity(lowered)  # the common case: nothing changes length
-    else:
-        aligned = _per_character(raw)
+    aligned = Aligned.identity(raw[:MAX_CHARS])
     gaps = [(m.start(), m.end(), " ") for m in _NON_WORD_RE.finditer(aligned.text)]
-    if gaps:
+    if gaps:  # first, so that full-width punctuation does not force the slow path below
         aligned = _strip(aligned.replace(gaps))
+    lowered = aligned.text.lower()
+    if not unicodedata.is_normalized("NFKC", aligned.text) or len(lowered) != len(aligned.text):
+        aligned = _per_character(aligned)  # full-width letters, compatibility forms
+        gaps = [(m.start(), m.end(), " ") for m in _NON_WORD_RE.finditer(aligned.text)]
+        aligned = _strip(aligned.replace(gaps)) if gaps else aligned
+    else:
+        aligned = Aligned(lowered, aligned.origin)
     simplified = to_simplified(aligned.text)
     if len(simplified) != len(aligned.text):  # a phrase conversion changed the length
         simplified = "".join(c if len(c := to_simplified(ch)) == 1 else ch for ch in aligned.text)
@@ -128,10 +130,24 @@ def normalise(raw: str, to_simplified: Callable[[str], str]) -> Aligned:
     return aligned.replace(spans) if spans else aligned
 
 
-def _per_character(raw: str) -> Aligned:
+def normal_text(raw: str, to_simplified: Callable[[str], str]) -> str:
+    """``normalise(raw).text`` without keeping track of positions (for KB texts: faster)."""
+    text = _NON_WORD_RE.sub(" ", raw[:MAX_CHARS]).strip()
+    lowered = text.lower()
+    if len(lowered) != len(text) or not unicodedata.is_normalized("NFKC", text):
+        return normalise(raw, to_simplified).text
+    simplified = to_simplified(lowered)
+    if len(simplified) != len(lowered):
+        return normalise(raw, to_simplified).text
+    if _NUMERAL_RE.search(simplified) is None:
+        return simplified
+    return normalise(raw, to_simplified).text
+
+
+def _per_character(a: Aligned) -> Aligned:
     chars: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(raw):
+    for ch, i in zip(a.text, a.origin, strict=True):
         for c in unicodedata.normalize("NFKC", ch).lower():
             chars.append(c)
             origin.append(i)

@@ -46,8 +46,11 @@ _BUNDLE_RE = re.compile(
 )
 
 
+_CONTENT = re.compile(r"[^\W_]")
+
+
 def is_stop(word: str) -> bool:
-    return word in STOP or not any(c.isalnum() for c in word)
+    return word in STOP or _CONTENT.search(word) is None
 
 
 def wants_bundle(text: str) -> bool:
