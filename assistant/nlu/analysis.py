@@ -20,6 +20,7 @@ class Analysis:
     aligned: Aligned  # canonical text and where each character came from
     words: tuple[str, ...]  # segmentation of the canonical text
     terms: tuple[str, ...]  # content words, with the dictionary words inside long ones
+    context: tuple[tuple[int, int], ...] = ()  # spans of when/where (dates, halls): not the service
 
     @property
     def text(self) -> str:
@@ -35,7 +36,18 @@ class Analysis:
 
     @cached_property
     def content_words(self) -> tuple[str, ...]:
-        return tuple(w for w in self.words if not is_stop(w))
+        """Words that can say what the question is about (not function words, dates, halls)."""
+        if not self.context:
+            return tuple(w for w in self.words if not is_stop(w))
+        out = []
+        pos = 0
+        for w in self.words:
+            start = self.text.find(w, pos)
+            pos = start + len(w) if start >= 0 else pos
+            if is_stop(w) or any(s <= start and start + len(w) <= e for s, e in self.context):
+                continue
+            out.append(w)
+        return tuple(out)
 
     @property
     def empty(self) -> bool:

@@ -27,6 +27,7 @@ THEME_SWITCH = 0.7  # asked for several things at once: a theme this close to th
 SCORE_FLOOR = 0.2  # below: nothing fits
 CLOSE_RATIO = 0.88  # a runner-up this close to the top makes the question ambiguous
 LOOSE_RATIO = 0.7  # … or this close, when it explains as much of the question
+TELLING = 0.3  # words less specific than this (single characters, 办理) tell no service apart
 MAX_OPTIONS = 4
 SHORT = 6  # content words: a short question must be explained well
 ANCHOR_WEIGHT = 0.7  # a word this specific that names the top entry anchors the question to it
@@ -179,13 +180,22 @@ def is_close(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
         return False
     if other.score >= CLOSE_RATIO * top.score:
         return True
-    return other.score >= LOOSE_RATIO * top.score and other.coverage >= top.coverage - 0.05
+    return other.score >= LOOSE_RATIO * top.score and (
+        _telling_coverage(q, other) >= _telling_coverage(q, top) - 0.05
+    )
+
+
+def _telling_coverage(q: QuestionWords, c: Candidate) -> float:
+    """Coverage counting only the words specific enough to tell services apart."""
+    pairs = [(w, e) for w, e in zip(q.weights, c.explained, strict=True) if w >= TELLING]
+    total = sum(w for w, _ in pairs)
+    return sum(w * e for w, e in pairs) / total if total else 0.0
 
 
 def discriminates(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
     """Does the question say something that fits the top candidate and not the other?"""
     return any(
-        w >= 0.3 and t - o >= 0.2
+        w >= TELLING and t - o >= 0.2
         for w, t, o in zip(q.weights, top.explained, other.explained, strict=True)
     )
 

@@ -98,11 +98,19 @@ def build_engine(
         for term in lexicon.terms:
             repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
     analyzer.repair = TypoRepair(repair_terms, resources.readings, resources.base)
+    retriever = Retriever(
+        index,
+        inner=segmenter.inner_words,
+        norm=resources.normal,
+        variants=frozenset(lexicon.synonyms),
+        general_freq=resources.base.freq,
+        total=resources.base.total,
+    )
     return Engine(
         snapshot.revision,
         lexicon,
         analyzer,
         index,
         entities,
-        Retriever(index, segmenter.inner_words, resources.normal, resources.base.freq, resources.base.total),
+        retriever,
     )

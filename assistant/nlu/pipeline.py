@@ -23,7 +23,9 @@ from spacy.util import DummyTokenizer, filter_spans, get_words_and_spaces
 from assistant.nlu.analysis import Analysis
 from assistant.nlu.decide import decide
 from assistant.nlu.engine import Engine
-from assistant.nlu.lexicon import DATE, TIME
+from assistant.nlu.lexicon import DATE, DISTRICT, HALL, TIME
+
+CONTEXT_LABELS = frozenset({DATE, TIME, HALL, DISTRICT})  # when and where: not what
 
 _DATE_WORDS = [
     "今天",
@@ -151,9 +153,11 @@ class Retriever:
     def __call__(self, doc: Doc) -> Doc:
         assert self.engine is not None, "zd_retriever used before build_nlp bound an index"
         words = tuple(t.text for t in doc if not t.is_space)
-        analysis = Analysis(
-            doc._.zd_raw or doc.text, doc._.zd_aligned, words, self.engine.analyzer.terms(words)
-        )
+        context = tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS)
+        terms = self.engine.analyzer.terms(words)
+        if context:
+            terms = tuple(t for t in terms if not any(t in doc.text[s:e] for s, e in context))
+        analysis = Analysis(doc._.zd_raw or doc.text, doc._.zd_aligned, words, terms, context)
         ranking = self.engine.retriever.rank(analysis)
         doc._.zd_outcome = decide(analysis, ranking, self.engine.index)
         return doc

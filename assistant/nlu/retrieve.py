@@ -86,8 +86,10 @@ class Retriever:
     def __init__(
         self,
         index: Index,
+        *,
         inner: Callable[[str], list[str]],
         norm: Callable[[str], str],
+        variants: frozenset[str],
         general_freq: dict[str, int],
         total: int,
     ) -> None:
@@ -97,6 +99,7 @@ class Retriever:
         self._freq = general_freq
         self._total = total
         self._phrases: dict[int, tuple[tuple[str, float], ...]] = {}
+        self._variants = variants  # colloquial words that synonyms rewrite
 
     def rank(self, a: Analysis, pool: int = POOL) -> Ranking:
         q = self.question_words(a)
@@ -142,7 +145,7 @@ class Retriever:
 
     def question_words(self, a: Analysis) -> QuestionWords:
         words = tuple(dict.fromkeys(a.content_words))
-        typed = a.surfaces(self._norm)
+        typed = {w: t for w, t in a.surfaces(self._norm).items() if t in self._variants}
         return QuestionWords(
             words,
             tuple(a.span(w) for w in words),

@@ -29,7 +29,15 @@ STOP = frozenset(
 """.split()
 )
 
-GENERIC = frozenset(
+# People a question mentions are its context, not the service asked for.
+PEOPLE = frozenset(
+    """
+爷爷 奶奶 外公 外婆 爸爸 妈妈 我妈 我爸 老爸 老妈 父亲 母亲 儿子 女儿 朋友 男朋友 女朋友 同事 邻居
+亲戚 家人 长辈 阿伯 阿姨 叔叔 伯伯 兄弟 姐妹 哥哥 姐姐 弟弟 妹妹 老板 同学 师傅
+""".split()
+)
+
+GENERIC = PEOPLE | frozenset(
     """
 办 办理 办事 申请 申报 申领 手续 材料 资料 证件 证明 流程 程序 步骤 多久 多长 多长时间 时间 几天 多少天
 多少钱 钱 费用 收费 免费 地方 地址 地点 窗口 大厅 网上 线上 网上办 预约 排队 带 准备 提交 递交
