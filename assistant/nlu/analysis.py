@@ -165,7 +165,9 @@ class Analyzer:
         def make() -> str:
             canonical, words = self.segmenter.standardise_text(self.normal(kb_text))
             if self._recent is not None:
-                self._recent.put("s:" + canonical, KbText(canonical, tuple(words), self.terms(words)))
+                self._recent.put(
+                    "s:" + canonical, KbText(canonical, tuple(words), self.terms(words))
+                )
             return canonical
 
         return self._memo("c:" + kb_text, make)  # type: ignore[return-value]

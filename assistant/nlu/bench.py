@@ -46,7 +46,8 @@ class Figures:
         return (
             f"{self.label:<22} guides={self.guides:<5} build={self.build_seconds:6.2f} s  "
             f"p50={self.p50_ms:6.2f} ms  p99={self.p99_ms:6.2f} ms  "
-            f"(cpu p50={self.cpu_p50_ms:5.2f} p99={self.cpu_p99_ms:5.2f})  rss={self.rss_mb:6.1f} MB"
+            f"(cpu p50={self.cpu_p50_ms:5.2f} p99={self.cpu_p99_ms:5.2f})  "
+            f"rss={self.rss_mb:6.1f} MB"
         )
 
 

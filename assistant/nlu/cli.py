@@ -97,7 +97,7 @@ def eval_(
     ] = False,
     kb_dir: KbDirOpt = None,
 ) -> None:
-    """Accuracy, clarification, out-of-scope recall and latency on a question file, with baselines."""
+    """Accuracy, clarification, out-of-scope recall, latency on a question file; with baselines."""
     try:
         lines = ev.read_lines(questions)
     except ValueError as exc:
@@ -137,7 +137,8 @@ def _summary(r: ev.Report) -> str:
     return (
         f"{r.name}\n  top-1 {r.top1:.1%}  top-3 {r.top3:.1%}  clarification {r.clarification:.1%}  "
         f"out-of-scope recall {r.oos_recall:.1%}  false rejection {r.false_rejection:.1%}  "
-        f"latency p50 {r.latency_p50_ms:.2f} ms p99 {r.latency_p99_ms:.2f} ms  ({r.questions} questions)"
+        f"latency p50 {r.latency_p50_ms:.2f} ms p99 {r.latency_p99_ms:.2f} ms  "
+        f"({r.questions} questions)"
     )
 
 

@@ -25,8 +25,8 @@ def entries_from_snapshot(
     prose: Callable[[str], str],
     attached: Iterable[AttachedQuestion] = (),
 ) -> Iterator[Entry]:
-    """Index entries, one at a time; ``canon`` makes a KB text canonical, ``prose`` (cheaper: no segmenting)
-    is used for summaries and descriptions."""
+    """Index entries, one at a time. ``canon`` makes a KB text canonical; ``prose`` (cheaper:
+    no segmenting) normalises summaries and descriptions."""
     learned: dict[tuple[str, int], list[str]] = {}
     for q in attached:
         learned.setdefault((q.kind, q.ref_id), []).append(canon(q.text))
@@ -41,7 +41,9 @@ def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
     return [c for t in texts if t and (c := canon(t))]
 
 
-def _both(canon: Callable[[str], str], prose: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
+def _both(
+    canon: Callable[[str], str], prose: Callable[[str], str], texts: Iterable[str | None]
+) -> list[str]:
     """Canonical form, and the words as written when synonyms changed them: "上户口" stays
     findable as 户口 although it is canonically 落户."""
     out: list[str] = []

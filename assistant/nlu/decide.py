@@ -201,18 +201,15 @@ def discriminates(q: QuestionWords, top: Candidate, other: Candidate) -> bool:
 
 
 def detect_situation(a: Analysis, entry: Entry) -> SituationInfo | None:
-    """The situation whose cues the question uses most specifically (longest cues win)."""
-    best, best_len = None, 0
-    terms = set(a.terms)
+    """The situation whose cues the question uses most specifically: the longest cue found
+    wins, then the number of different cues found; none found: ``None`` (not implied)."""
+    best, best_key = None, (0, 0)
     for s in entry.situations:
-        hit = sum(len(c) for c in s.cues if cue_in(c, a.text, terms))
-        if hit > best_len:
-            best, best_len = s, hit
+        found = {c for c in s.cues if c in a.text}
+        key = (max(map(len, found), default=0), len(found))
+        if key > best_key:
+            best, best_key = s, key
     return best
-
-
-def cue_in(cue: str, text: str, terms: set[str]) -> bool:
-    return cue in text or (len(cue) >= 4 and cue in terms)
 
 
 def clarify_between(options: list[Scored]) -> Clarify:

@@ -93,7 +93,9 @@ def build_engine(
         entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
         index = Index.build(entries, analyzer.segmented)
         index.terms = frozenset(analyzer.canon_phrase(t) for t in lexicon.terms)
-        entities = {c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))}
+        entities = {
+            c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))
+        }
         repair_terms = set(lexicon.terms)
         for term in lexicon.terms:
             repair_terms.update(segmenter.inner_words(analyzer.normal(term)))

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from array import array
 from typing import Literal, Protocol
 
 import numpy as np
-
 
 Kind = Literal["guide", "theme"]
 
@@ -34,6 +33,7 @@ class Analysed(Protocol):
 
     @property
     def key(self) -> str: ...
+
 
 # Field weights: how strongly a word in this field ties a question to the entry.
 SUBJECT_WEIGHTS = {
@@ -120,10 +120,18 @@ class TermIndex:
         self.n_docs = columns.n_docs
         t_col = np.frombuffer(columns.t, dtype=np.int32) if columns.t else np.zeros(0, np.int32)
         order = np.argsort(t_col, kind="stable")
-        tf = np.frombuffer(columns.tf, dtype=np.float32)[order] if columns.tf else np.zeros(0, np.float32)
-        self._docs = (np.frombuffer(columns.d, dtype=np.int32) if columns.d else np.zeros(0, np.int32))[order]
+        tf = (
+            np.frombuffer(columns.tf, dtype=np.float32)[order]
+            if columns.tf
+            else np.zeros(0, np.float32)
+        )
+        self._docs = (
+            np.frombuffer(columns.d, dtype=np.int32) if columns.d else np.zeros(0, np.int32)
+        )[order]
         self._sat = tf / (tf + K1)
-        self._subject = (np.frombuffer(columns.s, dtype=np.int8) if columns.s else np.zeros(0, np.int8))[order] > 0
+        self._subject = (
+            np.frombuffer(columns.s, dtype=np.int8) if columns.s else np.zeros(0, np.int8)
+        )[order] > 0
         counts = np.bincount(t_col, minlength=len(columns.ids))
         ends = np.cumsum(counts)
         starts, stops = (ends - counts).tolist(), ends.tolist()

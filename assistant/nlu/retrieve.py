@@ -149,8 +149,10 @@ class Retriever:
         return QuestionWords(
             words,
             tuple(a.span(w) for w in words),
-            tuple(min(self.weight(w), self.weight(typed[w])) if w in typed else self.weight(w)
-                  for w in words),
+            tuple(
+                min(self.weight(w), self.weight(typed[w])) if w in typed else self.weight(w)
+                for w in words
+            ),
             tuple(self.known(w) for w in words),
             tuple(len(self.index.naming.get(w, ())) >= 2 and w not in GENERIC for w in words),
         )

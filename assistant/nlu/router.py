@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request
 
 from assistant.deps import EditorUser, KbDep, SessionDep, SettingsDep
@@ -54,9 +56,9 @@ def _public(row: UnansweredQuestion) -> UnansweredPublic:
 def list_unanswered(
     _user: EditorUser,
     session: SessionDep,
-    status: QueueStatus | None = Query(QueueStatus.open),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    status: Annotated[QueueStatus | None, Query()] = QueueStatus.open,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[UnansweredPublic]:
     rows = service.list_unanswered(session, status=status, limit=limit, offset=offset)
     return [_public(r) for r in rows]

@@ -133,6 +133,8 @@ def entities(doc: Doc) -> list[EntityPublic]:
     raw = doc._.zd_raw or doc.text
     out = []
     for ent in doc.ents:
+        if aligned.splits_a_rewrite(ent.start_char, ent.end_char):
+            continue  # 住房 of the 住房公积金 that 公积金 became: the citizen did not say it
         start, end = aligned.source_span(ent.start_char, ent.end_char)
         out.append(
             EntityPublic(

@@ -43,10 +43,17 @@ _NUMERAL_RE = re.compile(
 
 @dataclass(frozen=True)
 class Aligned:
-    """A text and, per character, the index of the source character it comes from."""
+    """A text and, per character, the source span it comes from: ``origin[i]`` to
+    ``ends[i]`` (exclusive). A character that a rewrite produced (公积金 → 住房公积金) maps to
+    the whole rewritten source span."""
 
     text: str
     origin: tuple[int, ...]
+    ends: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.ends:
+            object.__setattr__(self, "ends", tuple(i + 1 for i in self.origin))
 
     @classmethod
     def identity(cls, text: str) -> Aligned:
@@ -56,35 +63,41 @@ class Aligned:
         """Replace non-overlapping ``(start, end, new)`` spans; new text maps to the old span."""
         out: list[str] = []
         origin: list[int] = []
+        ends: list[int] = []
         pos = 0
         for start, end, new in sorted(spans):
             if start < pos:
                 continue
             out.append(self.text[pos:start])
             origin.extend(self.origin[pos:start])
-            src = (
-                self.origin[start]
-                if start < len(self.origin)
-                else (self.origin[-1] if self.origin else 0)
-            )
+            ends.extend(self.ends[pos:start])
+            if end > start:
+                src_start, src_end = min(self.origin[start:end]), max(self.ends[start:end])
+            else:
+                src_start = src_end = self.origin[start] if start < len(self.origin) else 0
             out.append(new)
-            origin.extend(self._spread(src, self.origin[end - 1] if end > start else src, len(new)))
+            origin.extend([src_start] * len(new))
+            ends.extend([src_end] * len(new))
             pos = end
         out.append(self.text[pos:])
         origin.extend(self.origin[pos:])
-        return Aligned("".join(out), tuple(origin))
-
-    @staticmethod
-    def _spread(first: int, last: int, n: int) -> list[int]:
-        if n <= 1:
-            return [first] * n
-        return [first + (last - first) * i // (n - 1) for i in range(n)]
+        ends.extend(self.ends[pos:])
+        return Aligned("".join(out), tuple(origin), tuple(ends))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Where ``text[start:end]`` was in the source text."""
         if start >= end or not self.origin:
             return (0, 0)
-        return (self.origin[start], self.origin[end - 1] + 1)
+        return (min(self.origin[start:end]), max(self.ends[start:end]))
+
+    def splits_a_rewrite(self, start: int, end: int) -> bool:
+        """Is ``text[start:end]`` only part of what one rewrite produced (住房 of 住房公积金)?"""
+        if start >= end:
+            return False
+        same = lambda i, j: self.origin[i] == self.origin[j] and self.ends[i] == self.ends[j]  # noqa: E731
+        return (start > 0 and same(start - 1, start)) or (
+            end < len(self.text) and same(end - 1, end)
+        )
 
 
 def _chinese_number(numeral: str) -> int | None:
@@ -117,11 +130,11 @@ def normalise(raw: str, to_simplified: Callable[[str], str]) -> Aligned:
         gaps = [(m.start(), m.end(), " ") for m in _NON_WORD_RE.finditer(aligned.text)]
         aligned = _strip(aligned.replace(gaps)) if gaps else aligned
     else:
-        aligned = Aligned(lowered, aligned.origin)
+        aligned = Aligned(lowered, aligned.origin, aligned.ends)
     simplified = to_simplified(aligned.text)
     if len(simplified) != len(aligned.text):  # a phrase conversion changed the length
         simplified = "".join(c if len(c := to_simplified(ch)) == 1 else ch for ch in aligned.text)
-    aligned = Aligned(simplified, aligned.origin)
+    aligned = Aligned(simplified, aligned.origin, aligned.ends)
     spans = []
     for m in _NUMERAL_RE.finditer(aligned.text):
         value = _chinese_number(m.group(0))
@@ -147,11 +160,13 @@ def normal_text(raw: str, to_simplified: Callable[[str], str]) -> str:
 def _per_character(a: Aligned) -> Aligned:
     chars: list[str] = []
     origin: list[int] = []
-    for ch, i in zip(a.text, a.origin, strict=True):
+    ends: list[int] = []
+    for ch, i, j in zip(a.text, a.origin, a.ends, strict=True):
         for c in unicodedata.normalize("NFKC", ch).lower():
             chars.append(c)
             origin.append(i)
-    return Aligned("".join(chars), tuple(origin))
+            ends.append(j)
+    return Aligned("".join(chars), tuple(origin), tuple(ends))
 
 
 def _strip(a: Aligned) -> Aligned:
@@ -160,7 +175,7 @@ def _strip(a: Aligned) -> Aligned:
         start += 1
     while end > start and a.text[end - 1] == " ":
         end -= 1
-    return Aligned(a.text[start:end], a.origin[start:end])
+    return Aligned(a.text[start:end], a.origin[start:end], a.ends[start:end])
 
 
 def is_han(ch: str) -> bool:

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "nlu_0001"
 down_revision: str | Sequence[str] | None = "kb_0001"
 branch_labels: str | Sequence[str] | None = ("nlu",)
