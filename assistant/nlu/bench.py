@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import re
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,24 @@ class Figures:
             f"(cpu p50={self.cpu_p50_ms:5.2f} p99={self.cpu_p99_ms:5.2f})  "
             f"rss={self.rss_mb:6.1f} MB"
         )
+
+
+def machine_note() -> str:
+    """How fast this machine runs plain Python now (a shared or throttled core is slower), and
+    whether imports were compiled from source (no byte-code cache: more resident memory)."""
+    started = time.process_time()
+    total = 0
+    for i in range(2_000_000):
+        total += i * i % 7
+    loop = time.process_time() - started
+    note = f"calibration: a 2M-step Python loop took {loop:.2f} s of CPU"
+    note += " (an unloaded modern core: ~0.15 s)"
+    if sys.dont_write_bytecode and sys.pycache_prefix is None:
+        note += (
+            "\nnote: byte-code caching is off (PYTHONDONTWRITEBYTECODE); resident memory includes"
+        )
+        note += " compiling imports from source; set PYTHONPYCACHEPREFIX to a writable folder."
+    return note
 
 
 def rss_mb() -> float:

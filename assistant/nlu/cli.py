@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from assistant.cli_support import context
-from assistant.config import PROJECT_ROOT
 from assistant.kb.snapshot import KbCache, KbSnapshot
 from assistant.nlu import bench as nlu_bench
 from assistant.nlu import evaluate as ev
@@ -21,7 +20,6 @@ bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=T
 KbDirOpt = Annotated[
     Path | None, typer.Option("--kb-dir", help="Read the KB from files instead of the database")
 ]
-SHARED = PROJECT_ROOT.parent / "shared"
 
 
 def register(root: typer.Typer) -> None:
@@ -144,25 +142,32 @@ def _summary(r: ev.Report) -> str:
 
 def bench(
     scale: Annotated[int, typer.Option(help="Guides in the scaled KB")] = 5000,
-    names: Annotated[Path, typer.Option(help="Real item names (department<TAB>name)")] = SHARED
-    / "kb"
-    / "scale_item_names.txt",
+    names: Annotated[
+        Path | None,
+        typer.Option(help="Real item names, department<TAB>name (default: shared/kb/…)"),
+    ] = None,
     questions: Annotated[
-        Path | None, typer.Option(help="JSONL questions (default: the dev set)")
+        Path | None, typer.Option(help="JSONL questions (default: shared/eval/dev_questions.jsonl)")
     ] = None,
     kb_dir: KbDirOpt = None,
 ) -> None:
     """Latency p50/p99, index build time and resident memory: bundled KB and scaled KB."""
     from assistant.nlu.engine import Resources
 
-    qfile = questions or SHARED / "eval" / "dev_questions.jsonl"
-    if not qfile.exists() or not names.exists():
-        typer.echo(f"need {qfile} and {names}", err=True)
-        raise typer.Exit(1)
-    bundled, _ = _snapshot(kb_dir or context().settings.kb_dir)
+    settings = context().settings
+    names = names or settings.shared_dir / "kb" / "scale_item_names.txt"
+    qfile = questions or settings.shared_dir / "eval" / "dev_questions.jsonl"
+    for path in (names, qfile):
+        if not path.exists():
+            typer.echo(
+                f"not found: {path} (see --names, --questions, ASSISTANT_SHARED_DIR)", err=True
+            )
+            raise typer.Exit(1)
+    bundled, _ = _snapshot(kb_dir or settings.kb_dir)
+    typer.echo(nlu_bench.machine_note())
     typer.echo(f"rss before loading: {nlu_bench.rss_mb():.1f} MB")
     resources = Resources.load()
-    typer.echo(f"rss with jieba, OpenCC and pinyin loaded: {nlu_bench.rss_mb():.1f} MB")
+    typer.echo(f"rss with jieba dictionary, OpenCC and pinyin loaded: {nlu_bench.rss_mb():.1f} MB")
     qs = [line.q for line in ev.read_lines(qfile)]
     for fig in nlu_bench.run(bundled, nlu_bench.read_item_names(names), qs, scale, resources):
         typer.echo(fig.line())
