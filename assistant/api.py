@@ -8,6 +8,7 @@ from assistant.auth.router import router as auth_router
 from assistant.booking.router import router as booking_router
 from assistant.kb.editor_router import router as editor_router
 from assistant.kb.router import router as kb_router
+from assistant.nlu.router import router as nlu_router
 from assistant.waiver.router import router as waiver_router
 
 
@@ -19,4 +20,5 @@ def api_router() -> APIRouter:
     api.include_router(editor_router)
     api.include_router(auth_router)
     api.include_router(waiver_router)
+    api.include_router(nlu_router)
     return api

@@ -16,6 +16,8 @@ from assistant.config import Settings
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
+from assistant.nlu.runtime import Nlu
+from assistant.nlu.service import attached_loader
 from assistant.timeutil import local_now
 from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.clock = local_now  # the city's wall-clock; tests replace it with a fixed time
     app.state.shared_data = provider_factory(settings)
     app.state.wechat = WeChatChannel(settings, engine)
+    app.state.nlu = Nlu(attached=attached_loader(engine))
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
