@@ -32,9 +32,10 @@ setup: install ## Migrate the database and import the bundled knowledge base
 run: setup ## Set up everything, start every process, print the URL
 	@scripts/run.sh
 
-test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests)
+test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests, Rasa checks)
 	@scripts/ensure_test_deps.sh
 	@scripts/with_postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	@PY=$(PY) scripts/rasa.sh check
 
 lint: install ## ruff and mypy
 	@$(VENV)/bin/ruff check assistant actions channels tests
@@ -48,4 +49,4 @@ kb-check: install ## Validate guides_kb/
 	@$(PY) -m assistant kb check
 
 clean: ## Remove environments and local data
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) .venv-rasa nlu_data/models data .pytest_cache

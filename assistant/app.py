@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from assistant import __version__
 from assistant.api import api_router
 from assistant.config import Settings
+from assistant.conversation.chat import Conversation
+from assistant.conversation.router import webhook_router
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
@@ -34,8 +36,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _app.state.conversation.warm_up()  # the NLU pipeline, built before the first question
         yield
         await _app.state.wechat.drain(timeout=10)  # answers still on their way to WeChat
+        await _app.state.conversation.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -53,10 +57,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.shared_data = provider_factory(settings)
     app.state.wechat = WeChatChannel(settings, engine)
     app.state.nlu = Nlu(attached=attached_loader(engine))
+    app.state.conversation = Conversation(app.state)  # Rasa gateway + custom-action executor
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
     app.include_router(wechat_router)
+    app.include_router(webhook_router)  # Rasa's custom-action calls (POST /webhook)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

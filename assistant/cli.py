@@ -7,6 +7,7 @@ import typer
 from assistant.auth.cli import app as users_app
 from assistant.booking.cli import app as booking_app
 from assistant.cli_support import context
+from assistant.conversation.cli import app as rasa_app
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
 from assistant.nlu.cli import register as register_nlu
@@ -17,6 +18,7 @@ app = typer.Typer(help="智导: smart guidance for government services.", no_arg
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
 app.add_typer(booking_app, name="booking")
+app.add_typer(rasa_app, name="rasa")
 app.add_typer(waiver_cli.app, name="waiver")
 app.add_typer(wechat_app, name="wechat")
 register_nlu(app)  # ask, eval, bench nlu, nlu export-dict

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # Conversation (Rasa server in its own process).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=1.5, gt=0, le=30)
+    rasa_tracker_store_url: str | None = Field(
+        default=None, description="Rasa's tracker store; default SQLite file under DATA_DIR/rasa"
+    )
+    rasa_lock_store_url: str | None = Field(
+        default=None, description="redis://host:port/db when several Rasa instances run"
+    )
 
     # Citizen-facing limits.
     max_question_chars: int = Field(default=500, ge=10, le=5000)
