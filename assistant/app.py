@@ -18,6 +18,7 @@ from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
+from channels.webchat.router import router as webchat_router
 
 log = logging.getLogger("assistant")
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(webchat_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,0 +1,153 @@
+"""Fixtures of the citizen and greeter page tests: the real app served by uvicorn on loopback,
+driven in Debian's Chromium on a phone-sized screen.
+
+Until the console's ``tests/browser/conftest.py`` is in main these fixtures stand alone; they use
+its session ``browser`` when it exists (Playwright allows one sync driver per thread). Without
+/usr/bin/chromium the tests are skipped, unless ``REQUIRE_BROWSER=1`` (then they fail). No
+browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from assistant.app import create_app
+from assistant.auth import service as auth_service
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.db import make_engine, session_scope
+from tests.browser import fake_chat
+from tests.conftest import KB_DIR
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = PROJECT_ROOT / "test-results" / "browser"
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+SHANWEI = {"latitude": 22.7875, "longitude": 115.3755}  # beside 汕尾市民服务中心
+PASSWORD = "correct-horse-9"
+GREETER = ("zhou", "周导办", "greeter")
+
+
+@pytest.fixture(scope="session")
+def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    try:
+        yield request.getfixturevalue("browser")
+        return
+    except pytest.FixtureLookupError:
+        pass
+    if not CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Site:
+    url: str
+    app: FastAPI
+    uses_fake_chat: bool
+
+
+def _serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
+    """The app on a free loopback port with its own SQLite copy and a greeter account.
+
+    The dialogue server is not started: the chat answers in degraded mode (the app's own
+    retrieval), or through ``fake_chat`` while the conversation gateway is not in main.
+    """
+    db = tmp_path / "browser.db"
+    shutil.copyfile(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        data_dir=tmp_path,
+        kb_dir=KB_DIR,
+        rasa_url="http://127.0.0.1:9",  # nothing listens there: degraded mode at once
+    )
+    engine = make_engine(url)
+    username, display_name, role = GREETER
+    with session_scope(engine) as session:
+        auth_service.create_user(
+            session, username=username, password=PASSWORD, roles=[role], display_name=display_name
+        )
+    app = create_app(settings, engine=engine)
+    fake = not any(getattr(r, "path", None) == "/api/v1/chat" for r in app.routes)
+    if fake:
+        app.include_router(fake_chat.router)
+    server, thread, base = _serve(app)
+    yield Site(base, app, fake)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def open_page(chromium: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """open_page(viewport=PHONE) → a page in a fresh context; JavaScript errors fail the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def _open(viewport: dict[str, int] = PHONE, context: BrowserContext | None = None) -> Page:
+        if context is None:
+            context = chromium.new_context(
+                base_url=site.url,
+                viewport=viewport,
+                locale="zh-CN",
+                geolocation=SHANWEI,
+                permissions=["geolocation"],
+                has_touch=viewport == PHONE,
+            )
+            context.set_default_timeout(8000)
+            contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield _open
+    for c in contexts:
+        c.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
