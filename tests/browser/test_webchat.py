@@ -10,6 +10,7 @@ call the public API directly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -70,13 +71,18 @@ def test_citizen_walks_from_question_to_booking_and_cancels(
     page.get_by_role("button", name="使用我的位置").click()
     halls = page.get_by_role("region", name="服务大厅").last
     expect(halls).to_contain_text("距离约")
-    expect(halls.get_by_role("link", name="在地图上查看").first).to_have_attribute(
-        "href", "https://uri.amap.com/marker?position=115.375%2C22.787&name=%E6%B1%95%E5%B0%BE%E5%B8%82%E6%B0%91%E6%9C%8D%E5%8A%A1%E4%B8%AD%E5%BF%83&coordinate=wgs84"
+    nearest = halls.get_by_role("article").first
+    expect(nearest.get_by_role("heading")).to_have_text("城区政务服务中心")
+    expect(nearest.get_by_role("link", name="在地图上查看")).to_have_attribute(
+        "href",
+        "https://uri.amap.com/marker?position=115.365%2C22.78&name="
+        + quote("城区政务服务中心")
+        + "&coordinate=wgs84",
     )
     screenshot(page, "chat-4-halls")
     halls.get_by_role("button", name="预约这家大厅").first.click()
     page.locator(".msg.bot").last.get_by_role("button").first.click()
-    slots = page.get_by_role("region", name="可预约时段：汕尾市民服务中心")
+    slots = page.get_by_role("region", name="可预约时段：城区政务服务中心")
     slots.get_by_role("button").first.click()
     screenshot(page, "chat-5-slots")
     booking_form = page.get_by_role("form", name="填写预约信息")
