@@ -106,9 +106,9 @@ def test_citizen_walks_from_question_to_booking_and_cancels(
     # The end: thanks, and a rating.
     ask(page, "谢谢")
     rating = page.get_by_role("region", name="服务评价")
-    rating.get_by_role("button", name="满意").click()
+    rating.get_by_role("button", name="满意", exact=True).click()
     expect(page.get_by_role("log")).to_contain_text("感谢您的")
-    expect(rating.get_by_role("button", name="满意")).to_be_disabled()
+    expect(rating.get_by_role("button", name="满意", exact=True)).to_be_disabled()
     screenshot(page, "chat-7-rated")
 
 
