@@ -45,6 +45,7 @@ TABLET = {"width": 1024, "height": 768}
 SHANWEI = {"latitude": 22.7875, "longitude": 115.3755}  # beside 汕尾市民服务中心
 PASSWORD = "correct-horse-9"
 GREETER = ("zhou", "周导办", "greeter")
+EDITOR = ("lee", "李编辑", "editor")
 
 
 @pytest.fixture(scope="session")
@@ -104,11 +105,15 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
         rasa_url="http://127.0.0.1:9",  # nothing listens there: degraded mode at once
     )
     engine = make_engine(url)
-    username, display_name, role = GREETER
     with session_scope(engine) as session:
-        auth_service.create_user(
-            session, username=username, password=PASSWORD, roles=[role], display_name=display_name
-        )
+        for username, display_name, role in (GREETER, EDITOR):
+            auth_service.create_user(
+                session,
+                username=username,
+                password=PASSWORD,
+                roles=[role],
+                display_name=display_name,
+            )
     app = create_app(settings, engine=engine)
     fake = not any(getattr(r, "path", None) == "/api/v1/chat" for r in app.routes)
     if fake:
