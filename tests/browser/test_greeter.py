@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from assistant.kb import files, schema
+
 from tests.browser.live import (  # noqa: F401
     EDITOR,
     GREETER,
@@ -21,6 +23,25 @@ from tests.browser.live import (  # noqa: F401
 pytestmark = pytest.mark.browser
 
 CHEN_XIAOMING = "441502199003151239"
+GUIDE = "居民身份证补领"  # a catalog item whose guide has a question tree
+
+
+def bundled_guide(bundle: files.Bundle, name: str) -> schema.Guide:
+    return next(g for g in bundle.guides.values() if g.name == name)
+
+
+def walk_to_situation(page: Page, guide: schema.Guide) -> schema.Situation:
+    """Answer each question with its last option until a situation is reached."""
+    by_id = {q.id: q for q in guide.questions}
+    question = guide.questions[0]
+    while True:
+        region = page.get_by_role("region", name="问题")
+        expect(region.get_by_role("heading")).to_have_text(question.text)
+        option = question.options[-1]
+        region.get_by_role("button", name=option.label, exact=True).click()
+        if option.situation:
+            return guide.situation(option.situation)
+        question = by_id[option.next]
 
 
 def log_in(page: Page, username: str) -> None:
@@ -31,24 +52,25 @@ def log_in(page: Page, username: str) -> None:
 
 
 def test_greeter_walks_life_event_to_checklist_waiver_and_ticket(
-    open_page: Callable[..., Page],
+    open_page: Callable[..., Page], kb_bundle: files.Bundle
 ) -> None:
+    guide = bundled_guide(kb_bundle, GUIDE)
     page = open_page(TABLET)
     log_in(page, GREETER[0])
     expect(page.get_by_role("heading", name="群众要办什么事？")).to_be_visible()
     page.get_by_label("本厅").select_option(label="城区政务服务中心")
     screenshot(page, "greeter-1-start")
 
-    page.get_by_role("region", name="按人生事件").get_by_role("button", name="日常").click()
-    page.get_by_role("button", name="居民身份证补领").click()
-    question = page.get_by_role("region", name="问题")
-    expect(question.get_by_role("heading")).to_have_text("您的身份证是怎么丢失的？")
+    events = page.get_by_role("region", name="按人生事件")
+    events.get_by_role("button", name=guide.life_events[0], exact=True).click()
+    page.get_by_role("button", name=GUIDE).click()
     screenshot(page, "greeter-2-question")
-    question.get_by_role("button", name="被偷或被抢").click()
+    situation = walk_to_situation(page, guide)
 
-    sheet = page.get_by_role("article", name="材料清单：居民身份证补领")
-    expect(sheet.get_by_text("办理情形：身份证被盗补领")).to_be_visible()
-    expect(sheet.get_by_role("listitem").first).to_be_visible()
+    sheet = page.get_by_role("article", name=f"材料清单：{GUIDE}")
+    expect(sheet.get_by_text(f"办理情形：{situation.name}")).to_be_visible()
+    names = [m.name for m in guide.materials_for(situation.key)]
+    expect(sheet.locator(".materials strong")).to_have_text(names)
 
     # Waivers need the applicant's consent; the greeter sees which materials are waived.
     page.get_by_role("button", name="核验免提交材料").click()
@@ -64,10 +86,10 @@ def test_greeter_walks_life_event_to_checklist_waiver_and_ticket(
 
     # The QR code of this checklist (the guide page with the situation).
     page.get_by_role("button", name="显示二维码").click()
-    qr = sheet.get_by_role("img", name="二维码：居民身份证补领（身份证被盗补领）的办事指南")
+    qr = sheet.get_by_role("img", name=f"二维码：{GUIDE}（{situation.name}）的办事指南")
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert qr.get_attribute("src") == "/g/juminshenfenzheng-buling/qr.svg?s=stolen"
+    assert qr.get_attribute("src") == f"/g/{guide.slug}/qr.svg?s={situation.key}"
     screenshot(page, "greeter-3-checklist", full_page=True)
 
     # Printing leaves the checklist alone, with its QR code.
@@ -95,7 +117,7 @@ def test_greeter_search_understands_a_citizens_words(open_page: Callable[..., Pa
     log_in(page, GREETER[0])
     page.get_by_role("search").get_by_role("textbox").fill("身份证")
     page.get_by_role("search").get_by_role("button", name="搜索").click()
-    expect(page.get_by_role("button", name="居民身份证补领")).to_be_visible()
+    expect(page.get_by_role("button", name=GUIDE)).to_be_visible()
 
 
 def test_an_editor_account_cannot_use_the_greeter_console(open_page: Callable[..., Page]) -> None:
