@@ -115,7 +115,7 @@ def test_greeter_walks_life_event_to_checklist_waiver_and_ticket(
 def test_greeter_search_understands_a_citizens_words(open_page: Callable[..., Page]) -> None:
     page = open_page(TABLET)
     log_in(page, GREETER[0])
-    page.get_by_role("search").get_by_role("textbox").fill("身份证")
+    page.get_by_label("搜索事项或直接输入群众的问题").fill("身份证丢了")
     page.get_by_role("search").get_by_role("button", name="搜索").click()
     expect(page.get_by_role("button", name=GUIDE)).to_be_visible()
 
