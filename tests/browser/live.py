@@ -48,8 +48,10 @@ GREETER = ("zhou", "周导办", "greeter")
 EDITOR = ("lee", "李编辑", "editor")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """One browser per test module: each module imports this fixture, and Playwright allows one
+    sync driver at a time, so a module's browser is closed before the next module starts."""
     try:
         yield request.getfixturevalue("browser")
         return
