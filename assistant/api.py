@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from assistant.auth.router import router as auth_router
 from assistant.kb.editor_router import router as editor_router
 from assistant.kb.router import router as kb_router
+from assistant.waiver.router import router as waiver_router
 
 
 def api_router() -> APIRouter:
@@ -15,4 +16,5 @@ def api_router() -> APIRouter:
     api.include_router(kb_router)
     api.include_router(editor_router)
     api.include_router(auth_router)
+    api.include_router(waiver_router)
     return api

@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
+from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
 from channels.webchat.router import router as webchat_router
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
+    app.state.shared_data = provider_factory(settings)
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)

@@ -8,10 +8,12 @@ from assistant.auth.cli import app as users_app
 from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
+from assistant.waiver import cli as waiver_cli
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
+app.add_typer(waiver_cli.app, name="waiver")
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -48,6 +50,7 @@ def setup() -> None:
 
 # Domains that need setup work (e.g. demo shared data) append a callable taking the CliContext.
 SETUP_HOOKS: list = []
+SETUP_HOOKS.append(waiver_cli.setup_hook)
 
 
 @app.command()

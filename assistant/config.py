@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     shared_data_provider: Literal["local", "http"] = "local"
     shared_data_url: str | None = None
     shared_data_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    shared_data_retries: int = Field(default=1, ge=0, le=5)
+    shared_data_breaker_failures: int = Field(default=5, ge=1, le=100)
+    shared_data_breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    shared_data_province: str = "广东省"  # whose 电子证照库 this is (region-scoped licences)
+    waiver_checks_per_minute: int = Field(default=10, ge=1, le=1000)  # per requester
 
     # Bookings.
     booking_horizon_working_days: int = Field(default=7, ge=1, le=60)
