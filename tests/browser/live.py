@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from assistant.config import PROJECT_ROOT, Settings
 from assistant.db import make_engine, session_scope
 from tests.browser import fake_chat
 from tests.conftest import KB_DIR
+from tests.waiver_support import seed_demo_shared_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,6 +46,7 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 SHANWEI = {"latitude": 22.7875, "longitude": 115.3755}  # beside 汕尾市民服务中心
 PASSWORD = "correct-horse-9"
+MONDAY_MORNING = datetime(2026, 11, 23, 8, 30)  # a working day: every slot of the week is open
 GREETER = ("zhou", "周导办", "greeter")
 EDITOR = ("lee", "李编辑", "editor")
 
@@ -91,7 +94,8 @@ def _serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:
 
 @pytest.fixture
 def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
-    """The app on a free loopback port with its own SQLite copy and a greeter account.
+    """The app on a free loopback port with its own SQLite copy, the demo citizens' shared data,
+    a greeter and an editor account, and a fixed clock for bookings.
 
     The dialogue server is not started: the chat answers in degraded mode (the app's own
     retrieval), or through ``fake_chat`` while the conversation gateway is not in main.
@@ -116,7 +120,9 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
                 roles=[role],
                 display_name=display_name,
             )
+    seed_demo_shared_data(engine)
     app = create_app(settings, engine=engine)
+    app.state.clock = lambda: MONDAY_MORNING  # the booking domain's wall-clock
     fake = not any(getattr(r, "path", None) == "/api/v1/chat" for r in app.routes)
     if fake:
         app.include_router(fake_chat.router)

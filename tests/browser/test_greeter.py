@@ -1,5 +1,9 @@
 """The greeter console on a tablet: life event → questions → checklist → waiver → QR → ticket."""
 
+# The fixtures come from tests/browser/live.py by import (no conftest of ours in this folder
+# yet), which ruff reads as redefinitions.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assistant.kb import files, schema
-
 from tests.browser.live import (  # noqa: F401
     EDITOR,
     GREETER,
@@ -51,7 +54,7 @@ def log_in(page: Page, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def test_greeter_walks_life_event_to_checklist_waiver_and_ticket(
+def test_greeter_walks_life_event_to_checklist_with_waivers_qr_and_print(
     open_page: Callable[..., Page], kb_bundle: files.Bundle
 ) -> None:
     guide = bundled_guide(kb_bundle, GUIDE)
@@ -99,11 +102,23 @@ def test_greeter_walks_life_event_to_checklist_waiver_and_ticket(
     screenshot(page, "greeter-4-print", full_page=True)
     page.emulate_media(media="screen")
 
-    # A queue ticket now, at the greeter's own hall.
+
+def test_greeter_issues_a_queue_ticket_at_their_own_hall(
+    open_page: Callable[..., Page], kb_bundle: files.Bundle
+) -> None:
+    page = open_page(TABLET)
+    log_in(page, GREETER[0])
+    page.get_by_label("本厅").select_option(label="城区政务服务中心")
+    page.get_by_label("搜索事项或直接输入群众的问题").fill(GUIDE)
+    page.get_by_role("search").get_by_role("button", name="搜索").click()
+    page.get_by_role("button", name=GUIDE).click()
+    walk_to_situation(page, bundled_guide(kb_bundle, GUIDE))
     page.get_by_role("button", name="现场取号").click()
     ticket_form = page.get_by_role("form", name="现场取号")
     expect(ticket_form.get_by_label("办理大厅")).to_have_value(
-        ticket_form.get_by_label("办理大厅").locator("option", has_text="城区政务服务中心").get_attribute("value")
+        ticket_form.get_by_label("办理大厅")
+        .locator("option", has_text="城区政务服务中心")
+        .get_attribute("value")
     )
     ticket_form.get_by_role("button", name="取号").click()
     ticket = ticket_form.get_by_role("status")

@@ -7,8 +7,13 @@ degraded mode (see ``live.site``); the waiver and booking steps use the page's o
 call the public API directly.
 """
 
+# The fixtures come from tests/browser/live.py by import (no conftest of ours in this folder
+# yet), which ruff reads as redefinitions.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -21,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 CHEN_XIAOMING = "441502199003151239"  # demo citizen with a valid e-ID card and hukou booklet
 PHONE_NUMBER = "13800138000"
+WAIVER_CARD = re.compile("^免提交核验：居民身份证补领")
 
 
 def ask(page: Page, text: str) -> None:
@@ -36,7 +42,7 @@ def guide_from_clarified_question(page: Page) -> None:
     expect(page.get_by_role("article", name="办事指南：居民身份证补领")).to_be_visible()
 
 
-def test_citizen_walks_from_question_to_booking_and_cancels(
+def test_citizen_gets_a_guide_and_checks_waivers_with_consent(
     open_page: Callable[..., Page],
 ) -> None:
     page = open_page()
@@ -54,15 +60,22 @@ def test_citizen_walks_from_question_to_booking_and_cancels(
     form.get_by_label("我同意为办理本事项查询我的电子证照和政务共享数据").check()
     screenshot(page, "chat-2-consent")
     form.get_by_role("button", name="查询").click()
-    waiver = page.get_by_role("article", name="免提交核验：居民身份证补领（身份证遗失补领）")
+    waiver = page.get_by_role("article", name=WAIVER_CARD)
     expect(waiver.locator(".badge.ok").first).to_have_text("免提交")
     expect(page.get_by_role("log")).to_contain_text("同意查询免交材料（身份证 4415**********1239）")
     screenshot(page, "chat-3-waiver", full_page=True)
 
     # The transcript survives a reload, without the full ID number.
     page.reload()
-    expect(page.get_by_role("article", name="免提交核验：居民身份证补领（身份证遗失补领）")).to_be_visible()
+    expect(page.get_by_role("article", name=WAIVER_CARD)).to_be_visible()
     assert CHEN_XIAOMING not in page.evaluate("JSON.stringify(localStorage)")
+
+
+def test_citizen_books_a_slot_cancels_it_and_rates_the_service(
+    open_page: Callable[..., Page],
+) -> None:
+    page = open_page()
+    guide_from_clarified_question(page)
 
     # Booking: where → hall → day → slot → form.
     page.get_by_role("article", name="办事指南：居民身份证补领").get_by_role(
