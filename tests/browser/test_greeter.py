@@ -86,6 +86,9 @@ def test_greeter_walks_life_event_to_checklist_with_waivers_qr_and_print(
     expect(sheet.locator(".badge.ok").first).to_have_text("免提交")
     expect(form).to_contain_text("申请人 4415**********1239")
     expect(form.get_by_label("申请人身份证号码")).to_have_value("")
+    expect(
+        form.get_by_label("申请人已同意为办理本事项查询其电子证照和政务共享数据")
+    ).not_to_be_checked()
 
     # The QR code of this checklist (the guide page with the situation).
     page.get_by_role("button", name="显示二维码").click()
@@ -103,7 +106,7 @@ def test_greeter_walks_life_event_to_checklist_with_waivers_qr_and_print(
     page.emulate_media(media="screen")
 
 
-def test_greeter_issues_a_queue_ticket_at_their_own_hall(
+def test_greeter_issues_a_queue_ticket_or_books_a_slot_at_their_own_hall(
     open_page: Callable[..., Page], kb_bundle: files.Bundle
 ) -> None:
     page = open_page(TABLET)
@@ -125,6 +128,19 @@ def test_greeter_issues_a_queue_ticket_at_their_own_hall(
     expect(ticket).to_contain_text("城区政务服务中心")
     assert ticket.locator(".label").inner_text().strip()
     screenshot(page, "greeter-5-ticket")
+
+    # Or an appointment: day → slot → the citizen's details → booking code.
+    page.get_by_role("button", name="预约办理").click()
+    booking = page.get_by_role("form", name="预约办理")
+    booking.get_by_role("button", name="查看可预约日期").click()
+    booking.locator(".days").get_by_role("button").first.click()
+    booking.locator(".slots").get_by_role("button").first.click()
+    booking.get_by_label("办事人姓名").fill("陈晓明")
+    booking.get_by_label("手机号码").fill("13800138000")
+    booking.get_by_label("身份证号码").fill(CHEN_XIAOMING)
+    booking.get_by_role("button", name="确认预约").click()
+    expect(booking.get_by_role("status")).to_contain_text("预约成功")
+    screenshot(page, "greeter-6-booked")
 
 
 def test_greeter_search_understands_a_citizens_words(open_page: Callable[..., Page]) -> None:

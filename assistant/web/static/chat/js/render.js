@@ -220,7 +220,7 @@ function slotsCard(c, _entry, ctx) {
           choice(
             { title: `${dayText(o.date)} ${hm(o.start)}`, payload: o.payload, action: o.action },
             ctx,
-            [h("span", { class: "slot-time" }, `${hm(o.start)}-${hm(o.end)}`), h("span", { class: "slot-free" }, `余${o.free}`)],
+            [h("span", { class: "slot-time" }, `${hm(o.start)}-${hm(o.end)}`), h("span", { class: "slot-free" }, `剩${o.free}个`)],
           ),
         ),
       ),

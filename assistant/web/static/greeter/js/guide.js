@@ -174,7 +174,8 @@ function waiverPanel(g, key, showList) {
       if (!id) throw new Problem("请输入申请人的身份证号码。");
       if (!el.elements.consent.checked) throw new Problem("请先征得申请人同意，并勾选同意查询。");
       const r = await post("/waivers", { guide: String(g.id), situation: key, id_number: id, consent: true, channel: "greeter" });
-      el.elements.id_number.value = ""; // not kept on screen once used
+      el.elements.id_number.value = ""; // not kept on screen once used, nor the consent
+      el.elements.consent.checked = false;
       showList(new Map(r.materials.map((m) => [m.id, m])));
       const prefill = Object.values(r.prefill || {});
       fill(
