@@ -138,6 +138,7 @@ def open_page(chromium: Browser, site: Site) -> Iterator[Callable[..., Page]]:
     """open_page(viewport=PHONE) → a page in a fresh context; JavaScript errors fail the test."""
     contexts: list[BrowserContext] = []
     errors: list[str] = []
+    refused: list[str] = []  # shown with a failure's captured output
 
     def _open(viewport: dict[str, int] = PHONE, context: BrowserContext | None = None) -> Page:
         if context is None:
@@ -153,11 +154,13 @@ def open_page(chromium: Browser, site: Site) -> Iterator[Callable[..., Page]]:
             contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: r.status >= 400 and refused.append(f"{r.status} {r.url}"))
         return page
 
     yield _open
     for c in contexts:
         c.close()
+    print("HTTP errors the pages saw:", refused or "none")
     assert not errors, f"JavaScript errors: {errors}"
 
 
