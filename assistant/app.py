@@ -20,6 +20,8 @@ from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
 from channels.webchat.router import router as webchat_router
+from channels.wechat.channel import WeChatChannel
+from channels.wechat.router import router as wechat_router
 
 log = logging.getLogger("assistant")
 
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await _app.state.wechat.drain(timeout=10)  # answers still on their way to WeChat
         engine.dispose()
 
     app = FastAPI(
@@ -45,10 +48,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
     app.state.shared_data = provider_factory(settings)
+    app.state.wechat = WeChatChannel(settings, engine)
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
     app.include_router(webchat_router)
+    app.include_router(wechat_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

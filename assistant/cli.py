@@ -9,11 +9,13 @@ from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
 from assistant.waiver import cli as waiver_cli
+from channels.wechat.cli import app as wechat_app
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
 app.add_typer(waiver_cli.app, name="waiver")
+app.add_typer(wechat_app, name="wechat")
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

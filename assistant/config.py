@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     wechat_aes_key: str | None = None
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_reminder_template_id: str | None = None
+    wechat_reply_deadline_seconds: float = Field(
+        default=4.5, gt=0, le=4.8, description="passive reply within this, else customer-service"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
