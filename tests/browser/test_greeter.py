@@ -1,9 +1,5 @@
 """The greeter console on a tablet: life event → questions → checklist → waiver → QR → ticket."""
 
-# The fixtures come from tests/browser/live.py by import (no conftest of ours in this folder
-# yet), which ruff reads as redefinitions.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,16 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assistant.kb import files, schema
-from tests.browser.live import (  # noqa: F401
-    EDITOR,
-    GREETER,
-    PASSWORD,
-    TABLET,
-    chromium,
-    open_page,
-    screenshot,
-    site,
-)
+from tests.browser.conftest import EDITOR, GREETER, PASSWORD, TABLET, screenshot
 
 pytestmark = pytest.mark.browser
 

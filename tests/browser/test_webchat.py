@@ -7,10 +7,6 @@ degraded mode (see ``live.site``); the waiver and booking steps use the page's o
 call the public API directly.
 """
 
-# The fixtures come from tests/browser/live.py by import (no conftest of ours in this folder
-# yet), which ruff reads as redefinitions.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import re
@@ -20,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.live import chromium, open_page, screenshot, site  # noqa: F401
+from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
