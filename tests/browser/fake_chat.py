@@ -22,8 +22,12 @@ from assistant.conversation.messages import (
 )
 from assistant.kb.snapshot import KbSnapshot
 
-ID_CARD_GUIDES = ["居民身份证补领", "居民身份证换领", "居民身份证首次申领"]
-CHOOSE = "/choose_guide"
+ID_CARD_GUIDES = {
+    "补领": "居民身份证补领",
+    "换领": "居民身份证换领",
+    "首次申领": "居民身份证首次申领",
+}
+CHOOSE = "/inform"
 
 
 def guide_card(kb: KbSnapshot, name: str, situation: str | None, base_url: str) -> GuideCard:
@@ -58,9 +62,9 @@ def guide_card(kb: KbSnapshot, name: str, situation: str | None, base_url: str) 
 def answer(kb: KbSnapshot, msg: UserMessage, base_url: str) -> list[Reply]:
     said = msg.payload or msg.text
     if said.startswith(CHOOSE):
-        name = json.loads(said[len(CHOOSE) :])["guide"]
+        name = json.loads(said[len(CHOOSE) :])["service"]
         return [Reply(text="好的，这是办理指南：", card=guide_card(kb, name, None, base_url))]
-    if said in ("满意", "一般", "不满意"):
+    if said.startswith("/rate_service"):
         return [Reply(text="感谢您的评价！祝您办事顺利。")]
     if "谢谢" in said:
         return [Reply(text="不客气！"), Reply(card=RatingPrompt())]
@@ -69,10 +73,10 @@ def answer(kb: KbSnapshot, msg: UserMessage, base_url: str) -> list[Reply]:
         return [Reply(text="身份证丢了要办理补领。", card=card)]
     if "身份证" in said:
         buttons = [
-            Button(title=n, payload=CHOOSE + json.dumps({"guide": n}, ensure_ascii=False))
-            for n in ID_CARD_GUIDES
+            Button(title=t, payload=CHOOSE + json.dumps({"service": n}, ensure_ascii=False))
+            for t, n in ID_CARD_GUIDES.items()
         ]
-        return [Reply(text="请问您要办理的是哪一项？", buttons=buttons)]
+        return [Reply(text="关于“居民身份证”，请问您要办理的是哪一项？", buttons=buttons)]
     return [Reply(text="抱歉，我还不太明白，能换个说法吗？")]
 
 

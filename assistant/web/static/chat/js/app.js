@@ -59,6 +59,7 @@ const chat = {
   locate,
   districts: async () => [...new Set((await allHalls()).map((x) => x.district))],
   rememberPhone: (p) => (state.phone = p),
+  askRating,
   phone: () => state.phone,
   focusInput: () => els.input.focus(),
 };
@@ -94,6 +95,13 @@ function push(entry) {
 /** Earlier quick replies stop working once the citizen has moved on (the dialogue has too). */
 function retire() {
   for (const b of els.log.querySelectorAll("button[data-payload]")) b.disabled = true;
+}
+
+/** At the end of a task done on the page (booked, cancelled): ask for a rating (好差评), unless
+ *  a rating was asked for a moment ago. The answer goes to the dialogue like any button. */
+function askRating() {
+  if (state.log.slice(-6).some((e) => e.reply && e.reply.card && e.reply.card.kind === "rating")) return;
+  push({ who: "bot", local: true, reply: { card: { kind: "rating", question: "请问您对这次服务满意吗？" } } });
 }
 
 /** A transient line (errors, hints): shown, not kept. */

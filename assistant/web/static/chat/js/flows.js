@@ -239,6 +239,7 @@ function bookingForm(a, chat) {
       chat.rememberPhone(body.phone);
       chat.push({ who: "user", text: `预约 ${dayText(a.date)} ${hm(a.start)}` });
       chat.push(bookingEntry(b));
+      chat.askRating();
     },
     chat,
   );
@@ -268,6 +269,7 @@ function cancelForm(a, chat) {
       const b = await post(`/bookings/${encodeURIComponent(a.code)}/cancel`, { phone: p });
       chat.push({ who: "user", text: `取消预约 ${a.code}` });
       chat.push(bookingEntry(b));
+      chat.askRating();
     },
     chat,
   );
