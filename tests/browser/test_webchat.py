@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 CHEN_XIAOMING = "441502199003151239"  # demo citizen with a valid e-ID card and hukou booklet
 PHONE_NUMBER = "13800138000"
+FIRST_ANSWER_MS = 30_000
 WAIVER_CARD = re.compile("^免提交核验：居民身份证补领")
 
 
@@ -34,7 +35,10 @@ def guide_from_clarified_question(page: Page) -> None:
     page.goto("/chat")
     expect(page.get_by_role("log")).to_contain_text("我是汕尾市政务服务智能导办")
     ask(page, "身份证怎么办")
-    page.get_by_role("button", name="补领", exact=True).click()
+    # The first answer builds the app's NLU index, which takes a while on a busy machine.
+    choice = page.get_by_role("button", name="补领", exact=True)
+    expect(choice).to_be_visible(timeout=FIRST_ANSWER_MS)
+    choice.click()
     expect(page.get_by_role("article", name="办事指南：居民身份证补领")).to_be_visible()
 
 

@@ -98,9 +98,10 @@ function retire() {
 }
 
 /** At the end of a task done on the page (booked, cancelled): ask for a rating (好差评), unless
- *  a rating was asked for a moment ago. The answer goes to the dialogue like any button. */
+ *  a rating prompt is still waiting for an answer. The answer goes to the dialogue like a button. */
 function askRating() {
-  if (state.log.slice(-6).some((e) => e.reply && e.reply.card && e.reply.card.kind === "rating")) return;
+  const last = state.log.findLastIndex((e) => e.reply && e.reply.card && e.reply.card.kind === "rating");
+  if (last >= 0 && last > lastUserIndex()) return;
   push({ who: "bot", local: true, reply: { card: { kind: "rating", question: "请问您对这次服务满意吗？" } } });
 }
 
