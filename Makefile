@@ -11,11 +11,17 @@ STAMP := $(VENV)/.installed
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements/app.lock pyproject.toml
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+
+# uv (from PyPI, pinned) installs the locked environments in about a minute instead of five.
+$(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@if command -v uv >/dev/null 2>&1; then uv pip install --python $(PY) -q -r requirements/app.lock; \
-	 else $(PY) -m pip install -q -r requirements/app.lock; fi
-	@$(PY) -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install -q --no-deps -e .
+	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): requirements/app.lock pyproject.toml | $(UV)
+	@$(UV) pip install --python $(PY) -q -r requirements/app.lock
+	@$(UV) pip install --python $(PY) -q --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create the virtual environment from the locked dependencies

@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
+from assistant.timeutil import local_now
 from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.kb_cache = KbCache(engine)
+    app.state.clock = local_now  # the city's wall-clock; tests replace it with a fixed time
     app.state.shared_data = provider_factory(settings)
     app.state.wechat = WeChatChannel(settings, engine)
     install_handlers(app)

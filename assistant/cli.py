@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from assistant.auth.cli import app as users_app
+from assistant.booking.cli import app as booking_app
 from assistant.cli_support import context
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
@@ -14,6 +15,7 @@ from channels.wechat.cli import app as wechat_app
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
+app.add_typer(booking_app, name="booking")
 app.add_typer(waiver_cli.app, name="waiver")
 app.add_typer(wechat_app, name="wechat")
 
