@@ -31,8 +31,16 @@ export function renderEntry(entry, ctx) {
     { class: "msg bot" },
     reply.text ? h("p", { class: "bubble" }, reply.text) : null,
     reply.card ? renderCard(reply.card, entry, ctx) : null,
-    buttonRow(reply.buttons, ctx),
+    buttonRow(ownButtons(reply), ctx),
   );
+}
+
+/** A slot picker's times come as buttons too (for text channels): the card shows them once. */
+function ownButtons(reply) {
+  const card = reply.card;
+  if (!card || card.kind !== "slots" || !reply.buttons) return reply.buttons;
+  const inCard = new Set(card.options.map((o) => o.payload));
+  return reply.buttons.filter((b) => !inCard.has(b.payload));
 }
 
 /** Quick replies: big buttons; a server payload is sent, a page action is run. */
@@ -253,7 +261,7 @@ function bookingCard(c, entry, ctx) {
           { class: "card-actions" },
           entry.local
             ? choice({ title: "取消这个预约", action: { type: "cancel", code: c.code } }, ctx)
-            : choice({ title: "取消这个预约", payload: "取消预约" }, ctx),
+            : choice({ title: "取消预约", payload: null }, ctx),
         )
       : null,
   );
