@@ -140,7 +140,7 @@ async function send({ text = "", payload = null }) {
   if (state.position) Object.assign(message, state.position);
   try {
     const turn = await withTyping(() => post("/chat", message));
-    for (const reply of turn.replies) push({ who: "bot", reply });
+    for (const reply of withoutRepeats(turn.replies)) push({ who: "bot", reply });
     if (!turn.replies.length) note("（智导没有回复，您可以换个说法再问。）");
   } catch (err) {
     note(err.message, { alert: true, retry: () => send({ text, payload }) });
@@ -149,6 +149,16 @@ async function send({ text = "", payload = null }) {
     els.send.disabled = false;
     els.input.focus();
   }
+}
+
+/** A slot picker's times also come as buttons (for text-only channels): show them once, as the
+ *  card. */
+function withoutRepeats(replies) {
+  const inCards = new Set(
+    replies.flatMap((r) => (r.card && r.card.kind === "slots" ? r.card.options.map((o) => o.payload) : [])),
+  );
+  if (!inCards.size) return replies;
+  return replies.map((r) => ({ ...r, buttons: (r.buttons || []).filter((b) => !inCards.has(b.payload)) }));
 }
 
 async function locate() {

@@ -31,16 +31,8 @@ export function renderEntry(entry, ctx) {
     { class: "msg bot" },
     reply.text ? h("p", { class: "bubble" }, reply.text) : null,
     reply.card ? renderCard(reply.card, entry, ctx) : null,
-    buttonRow(ownButtons(reply), ctx),
+    buttonRow(reply.buttons, ctx),
   );
-}
-
-/** A slot picker's times come as buttons too (for text channels): the card shows them once. */
-function ownButtons(reply) {
-  const card = reply.card;
-  if (!card || card.kind !== "slots" || !reply.buttons) return reply.buttons;
-  const inCard = new Set(card.options.map((o) => o.payload));
-  return reply.buttons.filter((b) => !inCard.has(b.payload));
 }
 
 /** Quick replies: big buttons; a server payload is sent, a page action is run. */
