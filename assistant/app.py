@@ -24,6 +24,7 @@ from assistant.timeutil import local_now
 from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
+from channels.webchat.router import router as webchat_router
 from channels.wechat.channel import WeChatChannel
 from channels.wechat.router import router as wechat_router
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(webchat_router)
     app.include_router(wechat_router)
     app.include_router(webhook_router)  # Rasa's custom-action calls (POST /webhook)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
