@@ -11,11 +11,17 @@ STAMP := $(VENV)/.installed
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements/app.lock pyproject.toml
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+
+# uv (from PyPI, pinned) installs the locked environments in about a minute instead of five.
+$(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@if command -v uv >/dev/null 2>&1; then uv pip install --python $(PY) -q -r requirements/app.lock; \
-	 else $(PY) -m pip install -q -r requirements/app.lock; fi
-	@$(PY) -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install -q --no-deps -e .
+	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): requirements/app.lock pyproject.toml | $(UV)
+	@$(UV) pip install --python $(PY) -q -r requirements/app.lock
+	@$(UV) pip install --python $(PY) -q --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create the virtual environment from the locked dependencies
@@ -26,9 +32,10 @@ setup: install ## Migrate the database and import the bundled knowledge base
 run: setup ## Set up everything, start every process, print the URL
 	@scripts/run.sh
 
-test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests)
+test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests, Rasa checks)
 	@scripts/ensure_test_deps.sh
 	@scripts/with_postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	@PY=$(PY) scripts/rasa.sh check
 
 lint: install ## ruff and mypy
 	@$(VENV)/bin/ruff check assistant actions channels tests
@@ -42,4 +49,4 @@ kb-check: install ## Validate guides_kb/
 	@$(PY) -m assistant kb check
 
 clean: ## Remove environments and local data
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) .venv-rasa nlu_data/models data .pytest_cache

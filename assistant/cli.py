@@ -5,14 +5,22 @@ from __future__ import annotations
 import typer
 
 from assistant.auth.cli import app as users_app
+from assistant.booking.cli import app as booking_app
 from assistant.cli_support import context
+from assistant.conversation.cli import app as rasa_app
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
 from assistant.nlu.cli import register as register_nlu
+from assistant.waiver import cli as waiver_cli
+from channels.wechat.cli import app as wechat_app
 
 app = typer.Typer(help="智导: smart guidance for government services.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(users_app, name="users")
+app.add_typer(booking_app, name="booking")
+app.add_typer(rasa_app, name="rasa")
+app.add_typer(waiver_cli.app, name="waiver")
+app.add_typer(wechat_app, name="wechat")
 register_nlu(app)  # ask, eval, bench nlu, nlu export-dict
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -50,6 +58,7 @@ def setup() -> None:
 
 # Domains that need setup work (e.g. demo shared data) append a callable taking the CliContext.
 SETUP_HOOKS: list = []
+SETUP_HOOKS.append(waiver_cli.setup_hook)
 
 
 @app.command()

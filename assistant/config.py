@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # Conversation (Rasa server in its own process).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=1.5, gt=0, le=30)
+    rasa_tracker_store_url: str | None = Field(
+        default=None, description="Rasa's tracker store; default SQLite file under DATA_DIR/rasa"
+    )
+    rasa_lock_store_url: str | None = Field(
+        default=None, description="redis://host:port/db when several Rasa instances run"
+    )
 
     # Citizen-facing limits.
     max_question_chars: int = Field(default=500, ge=10, le=5000)
@@ -51,6 +57,11 @@ class Settings(BaseSettings):
     shared_data_provider: Literal["local", "http"] = "local"
     shared_data_url: str | None = None
     shared_data_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    shared_data_retries: int = Field(default=1, ge=0, le=5)
+    shared_data_breaker_failures: int = Field(default=5, ge=1, le=100)
+    shared_data_breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    shared_data_province: str = "广东省"  # whose 电子证照库 this is (region-scoped licences)
+    waiver_checks_per_minute: int = Field(default=10, ge=1, le=1000)  # per requester
 
     # Bookings.
     booking_horizon_working_days: int = Field(default=7, ge=1, le=60)
@@ -63,6 +74,9 @@ class Settings(BaseSettings):
     wechat_aes_key: str | None = None
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_reminder_template_id: str | None = None
+    wechat_reply_deadline_seconds: float = Field(
+        default=4.5, gt=0, le=4.8, description="passive reply within this, else customer-service"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -31,7 +31,9 @@ def get_kb(request: Request) -> KbSnapshot:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client that got 200 sees its
+# write in its very next request, and a failed commit is an error response, not a lost write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 KbDep = Annotated[KbSnapshot, Depends(get_kb)]
 SessionToken = Annotated[str | None, Cookie(alias="zd_session")]
 

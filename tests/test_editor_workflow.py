@@ -305,3 +305,17 @@ def test_publish_is_seen_at_once_by_another_process_without_restart(
     _submit_and_publish(editor, reviewer, gid, g)
     assert other.get("/api/v1/guides/出生登记").json()["content"]["phone"] == "0660-3000001"
     other_engine.dispose()
+
+
+def test_rollback_refuses_a_version_that_was_never_published(
+    editor: TestClient, reviewer: TestClient, client: TestClient
+) -> None:
+    gid = _guide_id(client, "出生登记")
+    draft = _save(reviewer, gid, _open(reviewer, gid), phone="0660-3444444")
+    r = reviewer.post(
+        f"/api/v1/editor/guides/{gid}/rollback",
+        json={"version": draft["working_version"], "lock_version": draft["lock_version"]},
+    )
+    assert r.status_code == 409
+    assert "从未发布过" in r.json()["error"]["message"]
+    assert client.get("/api/v1/guides/出生登记").json()["content"]["phone"] == "0660-12345"

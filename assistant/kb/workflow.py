@@ -331,6 +331,9 @@ def rollback(
     target = _version(session, guide_id, number)
     if target.id == row.published_version_id:
         raise Conflict(f"第 {number} 版就是当前发布的版本。")
+    if target.status != models.VersionStatus.superseded:
+        # Only content that once passed review may come back without review.
+        raise Conflict(f"第 {number} 版从未发布过，不能直接回退；请将其作为草稿提交审核。")
     _take_lock(session, row, lock_version, user)
     version = publish_content(
         session,

@@ -1,0 +1,1 @@
+"""Hall appointments: calendar, slots, bookings without overbooking, queue, nearest hall."""

@@ -1,0 +1,157 @@
+"""Whole-stack benchmark: simulated citizens talk to the running assistant over HTTP.
+
+    .venv/bin/python bench/conversation.py --url http://127.0.0.1:8000 --citizens 20 \
+        --pid APP_PID --pid RASA_PID
+
+Each citizen holds one conversation through ``POST /api/v1/chat`` (app → Rasa → custom
+actions → database): a guide question, materials, fee, where, "帮我约明天上午" with the
+appointment form (clicking the offered buttons), the waiver check with consent, then
+cancelling. All citizens run at once; between two turns a citizen reads and types for
+``--think`` seconds on average (uniform ±50 %; 0 hammers the stack closed-loop).
+
+Prints the turn latency (p50, p99, max), turns per second, how many turns were answered in
+degraded mode, and the peak resident memory of each process given with ``--pid`` (sampled
+every 100 ms). ``scripts/bench_conversation.sh`` starts a fresh stack on free ports and runs
+this against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import httpx
+import psutil
+
+OPENING = [
+    "身份证丢了怎么补办",
+    "孩子出生了怎么上户口",
+    "想办港澳通行证",
+    "结婚登记怎么办",
+    "社保卡丢了",
+    "我想办居住证",
+]
+FOLLOW_UPS = ["要带什么材料", "多少钱", "在哪办"]
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(n: int) -> str:
+    """A valid (fictitious) resident ID number: 城区, born 1980 + n, check digit computed."""
+    born = date(1980, 1, 1) + timedelta(days=373 * n)
+    first17 = f"441502{born:%Y%m%d}{100 + n % 900:03d}"
+    return (
+        first17
+        + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    )
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    degraded: int = 0
+    errors: int = 0
+    booked: int = 0
+
+
+async def citizen(client: httpx.AsyncClient, n: int, stats: Stats, think: float = 0.0) -> None:
+    sender = f"bench-{n}-{random.randrange(10**9)}"
+
+    async def say(text: str | None = None, payload: str | None = None) -> list[dict]:
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+        body = {"sender_id": sender, "channel": "web", "text": text or "", "payload": payload}
+        started = time.perf_counter()
+        r = await client.post("/api/v1/chat", json=body)
+        stats.latencies.append((time.perf_counter() - started) * 1000)
+        if r.status_code != 200:
+            stats.errors += 1
+            return []
+        turn = r.json()
+        stats.degraded += turn["degraded"]
+        return turn["replies"]
+
+    await say(random.choice(OPENING))
+    for q in FOLLOW_UPS:
+        await say(q)
+    replies = await say("帮我约明天上午")
+    answers = {"姓名": "陈晓明", "手机": f"139{n:08d}", "身份证号码": id_number(n)}
+    for _ in range(8):  # the appointment form: click a button, or type what is asked
+        buttons = [b for r in replies for b in r["buttons"]]
+        texts = " ".join(r["text"] or "" for r in replies)
+        if any(r["card"] and r["card"]["kind"] == "booking" for r in replies):
+            stats.booked += 1
+            break
+        if buttons:
+            replies = await say(payload=random.choice(buttons[:4])["payload"])
+            continue
+        wanted = next((v for k, v in answers.items() if k in texts), None)
+        if wanted is None:
+            break
+        replies = await say(wanted)
+    replies = await say("我能免交哪些")
+    if any("同意" in (r["text"] or "") for r in replies):
+        await say(payload="/affirm")
+    await say("取消预约")
+
+
+async def sample_rss(pids: list[int], peaks: dict[int, int], stop: asyncio.Event) -> None:
+    procs = [psutil.Process(p) for p in pids]
+    while not stop.is_set():
+        for p in procs:
+            rss = p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
+            peaks[p.pid] = max(peaks.get(p.pid, 0), rss)
+        await asyncio.sleep(0.1)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", default="http://127.0.0.1:8000")
+    ap.add_argument("--citizens", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=1, help="conversations per citizen")
+    ap.add_argument("--think", type=float, default=1.0, help="mean seconds between turns")
+    ap.add_argument("--pid", type=int, action="append", default=[], help="a process to measure")
+    args = ap.parse_args()
+    stats, peaks, stop = Stats(), {}, asyncio.Event()
+    sampler = asyncio.create_task(sample_rss(args.pid, peaks, stop))
+    limits = httpx.Limits(max_connections=args.citizens + 5)
+    async with httpx.AsyncClient(base_url=args.url, timeout=30, limits=limits) as client:
+        await citizen(client, 999, Stats())  # warm-up: first parse, first queries
+        started = time.perf_counter()
+        for r in range(args.rounds):
+            await asyncio.gather(
+                *(
+                    citizen(client, r * args.citizens + i, stats, args.think)
+                    for i in range(args.citizens)
+                )
+            )
+        wall = time.perf_counter() - started
+    stop.set()
+    await sampler
+    lat = stats.latencies
+    print(
+        f"citizens {args.citizens} x {args.rounds} conversation(s), think {args.think} s: "
+        f"{len(lat)} turns in "
+        f"{wall:.1f} s ({len(lat) / wall:.1f} turns/s); bookings made {stats.booked}"
+    )
+    print(
+        f"turn latency ms: p50 {statistics.median(lat):.0f}  p90 {pct(lat, 0.9):.0f}  "
+        f"p99 {pct(lat, 0.99):.0f}  max {max(lat):.0f}"
+    )
+    print(f"degraded turns {stats.degraded}, HTTP errors {stats.errors}")
+    for pid, rss in peaks.items():
+        name = " ".join(psutil.Process(pid).cmdline()[1:4])
+        print(f"peak RSS pid {pid} ({name}): {rss / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

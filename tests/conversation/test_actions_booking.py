@@ -1,0 +1,194 @@
+"""The appointment form and the booking actions over the booking service (SQLite, PostgreSQL).
+
+The city clock is Monday 23 November 2026, 08:30 (``NOW``): "明天" is Tuesday the 24th."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.booking import (
+    ActionAskDate,
+    ActionAskHall,
+    ActionAskSlot,
+    ActionBook,
+    ActionCancelAppointment,
+    ActionMyAppointments,
+    ValidateAppointmentForm,
+)
+from actions.services import Services
+from assistant.conversation.sealing import seal
+from assistant.kb.snapshot import KbSnapshot
+from tests.conversation.conftest import cards, responses, run, tracker
+
+GUIDE, HALL = "居民身份证补领", "城区政务服务中心"
+ID_NUMBER, PHONE = "441502199003151239", "13800138000"
+
+
+def with_new_slots(t: Tracker, **slots: Any) -> Tracker:
+    """Slots extracted from this turn's message (what the form validates)."""
+    for name, value in slots.items():
+        t.slots[name] = value
+        t.events.append({"event": "slot", "name": name, "value": value})
+    return t
+
+
+def booked_slots(services: Services, **extra: Any) -> dict[str, Any]:
+    secret = services.settings.secret_key
+    return {
+        "service": GUIDE,
+        "hall": HALL,
+        "date": "2026-11-24",
+        "slot": "09:30",
+        "name": "陈晓明",
+        "phone": seal(secret, PHONE),
+        "id_number": seal(secret, ID_NUMBER),
+        **extra,
+    }
+
+
+def test_booking_tomorrow_morning_takes_the_current_guide_and_narrows_to_the_morning(
+    services: Services, kb: KbSnapshot
+) -> None:
+    g = kb.guide(GUIDE)
+    t = with_new_slots(
+        tracker(
+            "帮我约明天上午",
+            intent="book_appointment",
+            slots={"guide_id": str(g.id), "guide_name": GUIDE},
+        ),
+        date="明天",
+        slot="上午",
+    )
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert sorted(events, key=lambda e: e["name"]) == [
+        SlotSet("date", "2026-11-24"),
+        SlotSet("service", GUIDE),
+        SlotSet("slot", None),
+        SlotSet("time_pref", "morning"),
+    ]
+    assert messages == []
+
+
+def test_the_hall_buttons_are_halls_that_accept_the_guide(services: Services) -> None:
+    t = tracker("", slots={"service": GUIDE}, metadata={"lat": 22.78, "lon": 115.365})
+    _events, messages = run(ActionAskHall(services), t)
+    assert messages[0]["response"] == "utter_choose_hall"
+    assert messages[0]["buttons"][0] == {
+        "title": f"{HALL}（约0.0公里）",
+        "payload": '/inform{"hall":"城区政务服务中心"}',
+    }
+
+
+def test_a_hall_that_does_not_handle_the_item_is_refused_with_where_to_go(
+    services: Services,
+) -> None:
+    t = with_new_slots(
+        tracker(
+            "城区凤山街道新港社区便民服务站",
+            intent="inform",
+            active_loop="appointment_form",
+            slots={"service": GUIDE, "requested_slot": "hall"},
+        ),
+        hall="城区凤山街道新港社区便民服务站",
+    )
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert events[0] == SlotSet("hall", None)
+    assert "不受理" in messages[0]["text"]
+
+
+def test_a_sunday_is_refused_and_the_date_asked_again(services: Services) -> None:
+    t = with_new_slots(
+        tracker(
+            "11月29日",
+            intent="inform",
+            active_loop="appointment_form",
+            slots={"service": GUIDE, "hall": HALL, "requested_slot": "date"},
+        ),
+        date="11月29日",
+    )
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert events[0] == SlotSet("date", None)
+    assert messages[0].get("text") or messages[0].get("response") == "utter_no_slot_that_day"
+
+
+def test_the_offered_days_are_open_days_with_free_places(services: Services) -> None:
+    _events, messages = run(
+        ActionAskDate(services), tracker("", slots={"service": GUIDE, "hall": HALL})
+    )
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == '/inform{"date":"2026-11-23"}'
+    assert '/inform{"date":"2026-11-29"}' not in payloads  # a Sunday
+
+
+def test_morning_slots_are_offered_as_buttons_and_a_slot_picker(services: Services) -> None:
+    t = tracker(
+        "", slots={"service": GUIDE, "hall": HALL, "date": "2026-11-24", "time_pref": "morning"}
+    )
+    _events, messages = run(ActionAskSlot(services), t)
+    assert messages[0]["response"] == "utter_choose_slot"
+    starts = [b["payload"] for b in messages[0]["buttons"]]
+    assert starts[0] == '/inform{"time":"09:00"}'
+    assert all(p < '/inform{"time":"12:00"}' for p in starts)
+    [picker] = cards(messages)
+    assert picker["kind"] == "slots" and picker["hall"] == HALL and picker["guide"] == GUIDE
+
+
+def test_a_chosen_time_inside_a_slot_fills_it(services: Services) -> None:
+    t = with_new_slots(
+        tracker(
+            '/inform{"time":"09:30"}',
+            intent="inform",
+            active_loop="appointment_form",
+            slots={"service": GUIDE, "hall": HALL, "date": "2026-11-24", "requested_slot": "slot"},
+        ),
+        slot="09:30",
+    )
+    events, _messages = run(ValidateAppointmentForm(services), t)
+    assert events[0] == SlotSet("slot", "09:30")
+
+
+def test_the_booking_is_made_confirmed_and_cancelled(services: Services) -> None:
+    t = tracker("IDxxx", slots=booked_slots(services), metadata={"channel": "web"})
+    events, messages = run(ActionBook(services), t)
+    [booking] = cards(messages)
+    assert booking["kind"] == "booking" and booking["hall"] == HALL and booking["guide"] == GUIDE
+    assert (booking["date"], booking["start"], booking["status"]) == (
+        "2026-11-24",
+        "09:30:00",
+        "booked",
+    )
+    assert events == [
+        SlotSet("date", None),
+        SlotSet("slot", None),
+        SlotSet("time_pref", None),
+        SlotSet("booking_code", booking["code"]),
+    ]
+    assert messages[0]["response"] == "utter_booked" and messages[0]["code"] == booking["code"]
+    assert ID_NUMBER not in str(messages) and PHONE not in str(messages)
+
+    mine = tracker("我的预约", intent="my_appointments", slots=booked_slots(services))
+    _events, listed = run(ActionMyAppointments(services), mine)
+    assert [c["code"] for c in cards(listed)] == [booking["code"]]
+
+    cancel = tracker(
+        "取消预约",
+        intent="cancel_appointment",
+        slots=booked_slots(services, booking_code=booking["code"]),
+    )
+    events, messages = run(ActionCancelAppointment(services), cancel)
+    assert events == [SlotSet("booking_code", None)]
+    assert responses(messages)[0] == "utter_cancelled"
+    assert cards(messages)[0]["status"] == "cancelled"
+
+
+def test_cancelling_without_a_booking_in_this_conversation_says_where_to_cancel(
+    services: Services,
+) -> None:
+    events, messages = run(
+        ActionCancelAppointment(services), tracker("取消预约", intent="cancel_appointment")
+    )
+    assert events == []
+    assert responses(messages) == ["utter_no_booking_here"]
