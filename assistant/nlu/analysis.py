@@ -163,11 +163,13 @@ class Analyzer:
         """Canonical form of a KB text (its segmentation is remembered for ``segmented``)."""
 
         def make() -> str:
-            canonical, words = self.segmenter.standardise_text(self.normal(kb_text))
+            normal = self.normal(kb_text)
+            canonical, words, given = self.segmenter.standardise_text(normal)
             if self._recent is not None:
-                self._recent.put(
-                    "s:" + canonical, KbText(canonical, tuple(words), self.terms(words))
-                )
+                kb = KbText(canonical, tuple(words), self.terms(words))
+                self._recent.put("s:" + canonical, kb)
+                if canonical != normal:  # the text as written is indexed too
+                    self._recent.put("s:" + normal, KbText(normal, tuple(given), self.terms(given)))
             return canonical
 
         return self._memo("c:" + kb_text, make)  # type: ignore[return-value]

@@ -37,6 +37,7 @@ class Figures:
     label: str
     guides: int
     build_seconds: float
+    build_cpu_seconds: float
     p50_ms: float
     p99_ms: float
     cpu_p50_ms: float
@@ -45,7 +46,8 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"{self.label:<22} guides={self.guides:<5} build={self.build_seconds:6.2f} s  "
+            f"{self.label:<16} guides={self.guides:<5} build={self.build_seconds:5.2f} s "
+            f"(cpu {self.build_cpu_seconds:5.2f} s)  "
             f"p50={self.p50_ms:6.2f} ms  p99={self.p99_ms:6.2f} ms  "
             f"(cpu p50={self.cpu_p50_ms:5.2f} p99={self.cpu_p99_ms:5.2f})  "
             f"rss={self.rss_mb:6.1f} MB"
@@ -182,6 +184,7 @@ def measure(
         label,
         n_guides,
         pipeline.build_seconds,
+        pipeline.build_cpu_seconds,
         statistics.median(wall),
         float(np.percentile(wall, 99)),
         statistics.median(cpu),

@@ -96,23 +96,22 @@ class Postings:
         self.ids: dict[str, int] = {}
         self.t, self.d, self.tf, self.s = array("i"), array("i"), array("f"), array("b")
 
-    def add(self, bag: dict[str, list[float]]) -> None:
-        """One document's terms: ``term → [total weight, subject weight]``."""
+    def add(self, tf: dict[str, float], subject: set[str]) -> None:
+        """One document: weighted term frequencies, and the terms in its subject fields."""
         doc = self.n_docs
         self.n_docs += 1
         ids = self.ids
-        for term, (tf, subj) in bag.items():
-            self.t.append(ids.setdefault(term, len(ids)))
-            self.d.append(doc)
-            self.tf.append(tf)
-            self.s.append(1 if subj > 0 else 0)
+        self.t.extend([ids.setdefault(term, len(ids)) for term in tf])
+        self.d.extend([doc] * len(tf))
+        self.tf.extend(tf.values())
+        self.s.extend([term in subject for term in tf])
 
 
 class TermIndex:
     """BM25F over one analysis of the texts (words or bigrams).
 
     Postings live in three flat arrays sorted by term (documents ascending within a term);
-    ``_slices`` says where each term's run is. Compact at thousands of guides, and built in
+    ``_starts``/``_ends`` say where each term's run is. Compact at thousands of guides, and built in
     one sort instead of one small array per term.
     """
 
@@ -133,16 +132,20 @@ class TermIndex:
             np.frombuffer(columns.s, dtype=np.int8) if columns.s else np.zeros(0, np.int8)
         )[order] > 0
         counts = np.bincount(t_col, minlength=len(columns.ids))
-        ends = np.cumsum(counts)
-        starts, stops = (ends - counts).tolist(), ends.tolist()
-        self._slices = {t: (starts[i], stops[i]) for t, i in columns.ids.items()}
+        self._ends = np.cumsum(counts)
+        self._starts = self._ends - counts
+        self._ids = columns.ids  # term → its run in the columns (start, end by id)
         self._cache: dict[tuple[str, bool], frozenset[int]] = {}
 
+    def _run(self, term: str) -> tuple[int, int]:
+        i = self._ids.get(term)
+        return (0, 0) if i is None else (int(self._starts[i]), int(self._ends[i]))
+
     def __contains__(self, term: str) -> bool:
-        return term in self._slices
+        return term in self._ids
 
     def df(self, term: str) -> int:
-        start, end = self._slices.get(term, (0, 0))
+        start, end = self._run(term)
         return end - start
 
     def idf(self, term: str) -> float:
@@ -155,8 +158,8 @@ class TermIndex:
         for term, weight in terms.items():
             idf = self.idf(term) * weight
             best += idf
-            if (run := self._slices.get(term)) is not None:
-                start, end = run
+            start, end = self._run(term)
+            if end > start:
                 out[self._docs[start:end]] += idf * self._sat[start:end]
         return best
 
@@ -164,7 +167,7 @@ class TermIndex:
         key = (term, subject)
         hit = self._cache.get(key)
         if hit is None:
-            start, end = self._slices.get(term, (0, 0))
+            start, end = self._run(term)
             mask = self._subject[start:end] if subject else ~self._subject[start:end]
             hit = frozenset(self._docs[start:end][mask].tolist())
             if len(self._cache) > 100_000:
@@ -203,24 +206,34 @@ class Index:
         cue_df: Counter[str] = Counter()
         for i, entry in enumerate(entries):
             kept.append(entry)
-            words: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-            grams: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+            words: dict[str, float] = {}
+            grams: dict[str, float] = {}
+            word_subject: set[str] = set()
+            gram_subject: set[str] = set()
             for fname, texts in entry.fields.items():
                 w = SUBJECT_WEIGHTS.get(fname) or SUPPORT_WEIGHTS[fname]
                 subject = fname in SUBJECT_WEIGHTS
                 for text in texts:
                     if fname not in PROSE_FIELDS:
-                        terms = analyse(text).terms
-                        _accumulate(words, set(terms), w, subject)
+                        terms = set(analyse(text).terms)
+                        _accumulate(words, terms, w)
+                        if subject:
+                            word_subject |= terms
                         if fname in NAMING_FIELDS:
                             for t in terms:
                                 naming[t].add(i)
-                    _accumulate(grams, set(bigrams(text)), w, subject)
-            word_postings.add(words)
-            gram_postings.add(grams)
+                    text_grams = set(bigrams(text))
+                    _accumulate(grams, text_grams, w)
+                    if subject:
+                        gram_subject |= text_grams
+            word_postings.add(words, word_subject)
+            gram_postings.add(grams, gram_subject)
             for text in entry.exact:
                 exact.setdefault(analyse(text).key, i)
             cue_df.update({c for s in entry.situations for c in s.cues})
+            # Indexed: only how the entry is named is needed from now on (phrases, fuzzy).
+            entry.fields = {f: entry.fields[f] for f in NAMING_FIELDS if f in entry.fields}
+            entry.exact = ()
         return cls(
             kept,
             TermIndex(word_postings),
@@ -235,8 +248,7 @@ class Index:
         return entry in self.naming.get(term, ())
 
 
-def _accumulate(bag: dict[str, list[float]], terms: Iterable[str], w: float, subject: bool) -> None:
+def _accumulate(bag: dict[str, float], terms: Iterable[str], w: float) -> None:
+    get = bag.get
     for t in terms:
-        bag[t][0] += w
-        if subject:
-            bag[t][1] += w
+        bag[t] = get(t, 0.0) + w

@@ -79,6 +79,8 @@ _CONTENT = re.compile(r"[^\W_]")
 
 
 def is_stop(word: str) -> bool:
+    if word.isalnum():  # the common case (canonical text has only letters, digits and spaces)
+        return word in STOP
     return word in STOP or _CONTENT.search(word) is None
 
 

@@ -192,3 +192,13 @@ def test_kb_words_are_kept_whole_by_the_segmenter(
     pipeline: NluPipeline, text: str, word: str
 ) -> None:
     assert word in pipeline.engine.analyzer.segmenter.words(text)
+
+
+def test_fast_cut_agrees_with_jieba(pipeline: NluPipeline, kb_snapshot: KbSnapshot) -> None:
+    segmenter = pipeline.engine.analyzer.segmenter
+    texts = ["abc 123 身份证ABC12.5%的", "a1b2 c3", "\r\n 你好\t世界", "2024年3月5号办社保IC卡"]
+    for g in kb_snapshot.guides:
+        x = g.guide
+        texts += [x.name, x.summary, *x.aliases, *x.examples, *x.acceptance_conditions]
+    for text in texts:
+        assert segmenter.cut(text) == list(segmenter.tokenizer.cut(text, HMM=False)), text
