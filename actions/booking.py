@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from assistant.booking import catalog, service
-from assistant.booking.models import Booking
-from assistant.booking.person import check_name, check_phone
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +16,9 @@ from actions.guide import ServiceAction, ask
 from actions.halls import ordered
 from actions.services import Services
 from actions.waiver import sealed_id_number
+from assistant.booking import catalog, changes, service
+from assistant.booking.models import Booking
+from assistant.booking.person import check_name, check_phone
 from assistant.conversation import finder, sealing
 from assistant.conversation.messages import BookingCard, Button, SlotOption, SlotPicker
 from assistant.conversation.when import in_period, parse_date, parse_time
@@ -377,10 +377,10 @@ class ActionCancelAppointment(ServiceAction):
             return []
         secret = self.services.settings.secret_key
         try:
-            b = service.cancel(
+            b = changes.cancel(
                 engine=self.services.engine,
                 code=code,
-                proof=service.Proof(phone=sealing.reveal(secret, phone)),
+                proof=changes.Proof(phone=sealing.reveal(secret, phone)),
                 secret=secret,
                 now=self.services.now(),
             )
@@ -413,7 +413,7 @@ class ActionMyAppointments(ServiceAction):
         secret = self.services.settings.secret_key
         kb = self.services.kb()
         with self.services.session() as session:
-            mine = service.find_mine(
+            mine = changes.find_mine(
                 session=session,
                 id_number=sealing.reveal(secret, id_token),
                 phone=sealing.reveal(secret, phone),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.booking import catalog, nearest_service, queue_service
-from assistant.booking.distance import Order, haversine_km
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import position, send_card
 from actions.services import Services
+from assistant.booking import catalog, nearest_service, queue_service
+from assistant.booking.distance import Order, haversine_km
 from assistant.conversation.cards import hall_card, hours_text
 from assistant.conversation.messages import HallList
 from assistant.kb import service as kb_service

@@ -9,6 +9,7 @@ from assistant.booking.router import router as booking_router
 from assistant.conversation.router import router as conversation_router
 from assistant.kb.editor_router import router as editor_router
 from assistant.kb.router import router as kb_router
+from assistant.nlu.router import router as nlu_router
 from assistant.waiver.router import router as waiver_router
 
 
@@ -21,4 +22,5 @@ def api_router() -> APIRouter:
     api.include_router(auth_router)
     api.include_router(conversation_router)
     api.include_router(waiver_router)
+    api.include_router(nlu_router)
     return api

@@ -18,10 +18,13 @@ from assistant.conversation.router import webhook_router
 from assistant.db import make_engine
 from assistant.errors import install_handlers
 from assistant.kb.snapshot import KbCache
+from assistant.nlu.runtime import Nlu
+from assistant.nlu.service import attached_loader
 from assistant.timeutil import local_now
 from assistant.waiver.providers import provider_factory
 from assistant.web.router import STATIC_DIR
 from assistant.web.router import router as web_router
+from channels.webchat.router import router as webchat_router
 from channels.wechat.channel import WeChatChannel
 from channels.wechat.router import router as wechat_router
 
@@ -54,10 +57,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.clock = local_now  # the city's wall-clock; tests replace it with a fixed time
     app.state.shared_data = provider_factory(settings)
     app.state.wechat = WeChatChannel(settings, engine)
+    app.state.nlu = Nlu(attached=attached_loader(engine))
     app.state.conversation = Conversation(app.state)  # Rasa gateway + custom-action executor
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(web_router)
+    app.include_router(webchat_router)
     app.include_router(wechat_router)
     app.include_router(webhook_router)  # Rasa's custom-action calls (POST /webhook)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -10,6 +10,7 @@ from assistant.cli_support import context
 from assistant.conversation.cli import app as rasa_app
 from assistant.db import session_scope
 from assistant.kb.cli import app as kb_app
+from assistant.nlu.cli import register as register_nlu
 from assistant.waiver import cli as waiver_cli
 from channels.wechat.cli import app as wechat_app
 
@@ -20,6 +21,7 @@ app.add_typer(booking_app, name="booking")
 app.add_typer(rasa_app, name="rasa")
 app.add_typer(waiver_cli.app, name="waiver")
 app.add_typer(wechat_app, name="wechat")
+register_nlu(app)  # ask, eval, bench nlu, nlu export-dict
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("ASSISTANT_DATABASE_URL", "DATABASE_URL")
     )
     kb_dir: Path = PROJECT_ROOT / "guides_kb"
+    shared_dir: Path = PROJECT_ROOT.parent / "shared"  # evaluation questions, scale item names
     secret_key: str = INSECURE_SECRET
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -22,7 +22,11 @@ MODEL=models/zhidao.tar.gz
 STAMP=models/zhidao.fingerprint
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-install() { scripts/install_rasa.sh "$RASA_VENV" requirements/rasa.lock; }
+install() {
+  # The app's venv carries a pinned uv (see Makefile); appended to PATH so system tools still win.
+  if ! command -v uv >/dev/null 2>&1 && [[ -x "$ROOT/.venv/bin/uv" ]]; then export PATH="$PATH:$ROOT/.venv/bin"; fi
+  scripts/install_rasa.sh "$RASA_VENV" requirements/rasa.lock
+}
 
 export_kb() { "$PY" -m assistant rasa export; }
 

@@ -19,7 +19,7 @@ from assistant.booking.models import (
     TicketPublic,
 )
 from assistant.booking.present import booking_public, placed_public, ticket_public
-from assistant.deps import KbDep, SessionDep, StaffUser
+from assistant.deps import GreeterUser, KbDep, SessionDep, StaffUser
 
 router = APIRouter(tags=["hall staff"])
 
@@ -76,8 +76,9 @@ def check_in(
     "/queue/walk-in", response_model=TicketPublic, status_code=201, summary="Issue a walk-in ticket"
 )
 def walk_in(
-    body: WalkInIn, kb: KbDep, engine: EngineDep, now: NowDep, _user: StaffUser
+    body: WalkInIn, kb: KbDep, engine: EngineDep, now: NowDep, _user: GreeterUser
 ) -> TicketPublic:
+    """Hall staff and the greeters at the entrance (场景式导办) issue walk-in tickets."""
     placed = queue_service.walk_in(
         engine=engine, kb=kb, hall_ref=body.hall, guide_ref=body.guide, now=now
     )

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ from assistant.app import create_app
 from assistant.auth import service as auth_service
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.db import make_engine, session_scope
+from tests.browser import fake_chat
 from tests.conftest import KB_DIR
+from tests.waiver_support import seed_demo_shared_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -139,3 +142,87 @@ def login(page: Page, username: str) -> None:
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+# ---------------------------------------------------------------- citizen and greeter pages
+
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+SHANWEI = {"latitude": 22.7875, "longitude": 115.3755}  # beside 汕尾市民服务中心
+GREETER = ("zhou", "周导办", "greeter")
+MONDAY_MORNING = datetime(2026, 11, 23, 8, 30)  # a working day: every slot of the week is open
+
+
+@dataclass
+class Site:
+    url: str
+    app: FastAPI
+    uses_fake_chat: bool
+
+
+@pytest.fixture
+def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
+    """The app for the citizen and greeter pages: its own SQLite copy with the demo citizens'
+    shared data, a greeter and an editor, and a fixed clock for bookings.
+
+    The dialogue server is not started: the chat answers in degraded mode (the app's own
+    retrieval), or through ``fake_chat`` while the conversation gateway is not in main.
+    """
+    db = tmp_path / "browser.db"
+    shutil.copyfile(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        data_dir=tmp_path,
+        kb_dir=KB_DIR,
+        rasa_url="http://127.0.0.1:9",  # nothing listens there: degraded mode at once
+    )
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        for name, display, role in (GREETER, EDITOR):
+            auth_service.create_user(
+                session, username=name, password=PASSWORD, roles=[role], display_name=display
+            )
+    seed_demo_shared_data(engine)
+    app = create_app(settings, engine=engine)
+    app.state.clock = lambda: MONDAY_MORNING  # the booking domain's wall-clock
+    fake = "/api/v1/chat" not in app.openapi()["paths"]
+    if fake:
+        app.include_router(fake_chat.router)
+    server, thread, base = _serve(app)
+    yield Site(base, app, fake)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def open_page(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """open_page(viewport=PHONE) → a page of ``site`` in a fresh context, allowed to know its
+    position (汕尾); JavaScript errors fail the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+    refused: list[str] = []  # shown with a failure's captured output
+
+    def _open(viewport: dict[str, int] = PHONE) -> Page:
+        context = browser.new_context(
+            base_url=site.url,
+            viewport=viewport,
+            locale="zh-CN",
+            geolocation=SHANWEI,
+            permissions=["geolocation"],
+            has_touch=viewport == PHONE,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: r.status >= 400 and refused.append(f"{r.status} {r.url}"))
+        return page
+
+    yield _open
+    for c in contexts:
+        c.close()
+    print("HTTP errors the pages saw:", refused or "none")
+    assert not errors, f"JavaScript errors: {errors}"

@@ -14,8 +14,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from assistant.nlu.runtime import Nlu
-from assistant.waiver.providers import provider_factory
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
@@ -23,6 +21,8 @@ from sqlalchemy.engine import Engine
 from actions.services import Services
 from assistant.config import Settings
 from assistant.kb.snapshot import KbCache, KbSnapshot
+from assistant.nlu.runtime import Nlu
+from assistant.waiver.providers import provider_factory
 
 # Monday 23 November 2026, before the halls open: "明天" is Tuesday the 24th, a working day.
 NOW = datetime(2026, 11, 23, 8, 30)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from assistant.nlu.runtime import Nlu
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -20,6 +19,7 @@ from assistant.app import create_app
 from assistant.config import Settings
 from assistant.conversation.degraded import NOTICE
 from assistant.conversation.sealing import reveal
+from assistant.nlu.runtime import Nlu
 from tests.conversation.fake_rasa import FakeRasa, closed_port_url, fake_rasa
 
 Chat = Callable[[str], TestClient]

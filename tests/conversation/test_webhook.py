@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from assistant.nlu.runtime import Nlu
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from assistant.app import create_app
 from assistant.config import Settings
+from assistant.nlu.runtime import Nlu
 
 
 @pytest.fixture

@@ -47,6 +47,12 @@ class FakeConversation:
     fail: Exception | None = None
     messages: list[UserMessage] = field(default_factory=list)
 
+    def warm_up(self) -> None:
+        """The real conversation builds its NLU here; nothing to build in the fake."""
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
     async def handle(self, message: UserMessage) -> Turn:
         self.messages.append(message)
         await asyncio.sleep(self.delay)

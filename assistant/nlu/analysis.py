@@ -1,0 +1,198 @@
+"""One question, analysed: canonical text (aligned to what was typed), words and terms."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+
+from assistant.nlu.index import bigrams
+from assistant.nlu.segment import Segmenter, TypoRepair
+from assistant.nlu.text import Aligned, normal_text, normalise
+from assistant.nlu.words import is_stop
+
+
+@dataclass(frozen=True)
+class Analysis:
+    raw: str
+    aligned: Aligned  # canonical text and where each character came from
+    words: tuple[str, ...]  # segmentation of the canonical text
+    terms: tuple[str, ...]  # content words, with the dictionary words inside long ones
+    context: tuple[tuple[int, int], ...] = ()  # spans of when/where (dates, halls): not the service
+
+    @property
+    def text(self) -> str:
+        return self.aligned.text
+
+    @cached_property
+    def grams(self) -> tuple[str, ...]:
+        return tuple(bigrams(self.text))
+
+    @cached_property
+    def key(self) -> str:
+        return exact_key(self.words)
+
+    @cached_property
+    def content_words(self) -> tuple[str, ...]:
+        """Words that can say what the question is about (not function words, dates, halls)."""
+        if not self.context:
+            return tuple(w for w in self.words if not is_stop(w))
+        out = []
+        pos = 0
+        for w in self.words:
+            start = self.text.find(w, pos)
+            pos = start + len(w) if start >= 0 else pos
+            if is_stop(w) or any(s <= start and start + len(w) <= e for s, e in self.context):
+                continue
+            out.append(w)
+        return tuple(out)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+    def span(self, word: str) -> tuple[int, int]:
+        """Where a word first occurs in the canonical text."""
+        start = self.text.find(word)
+        return (start, start + len(word)) if start >= 0 else (0, 0)
+
+    def surfaces(self, norm: Callable[[str], str]) -> dict[str, str]:
+        """Content words that synonyms rewrote → what the citizen typed (normalised):
+        配偶 → 老婆. How specific a word is depends on what was said."""
+        out: dict[str, str] = {}
+        pos = 0
+        text = self.text
+        for w in self.words:
+            start = text.find(w, pos)
+            if start < 0:
+                break
+            pos = start + len(w)
+            if is_stop(w):
+                continue
+            s, e = self.aligned.source_span(start, pos)
+            typed = norm(self.raw[s:e])
+            if typed and typed != w:
+                out[w] = typed
+        return out
+
+
+def exact_key(words: tuple[str, ...] | list[str]) -> str:
+    """What must be equal for two texts to be the same question (content words in order)."""
+    return "".join(w for w in words if not is_stop(w))
+
+
+@dataclass(frozen=True)
+class KbText:
+    """A KB text, segmented (what the index needs of it)."""
+
+    text: str
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return exact_key(self.words)
+
+
+class _Recent:
+    """A bounded memo: KB texts recur close together (a guide's texts are indexed right
+    after they are made canonical; materials and cues recur across guides). Unbounded, it
+    would hold every text of a large KB at once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, key: str) -> object | None:
+        hit = self._data.get(key)
+        if hit is not None:
+            self._data.move_to_end(key)
+        return hit
+
+    def put(self, key: str, value: object) -> None:
+        self._data[key] = value
+        if len(self._data) > self._size:
+            self._data.popitem(last=False)
+
+
+class Analyzer:
+    """Normalise → repair typos → standard words → segment; the same for KB texts and questions."""
+
+    RECENT = 20_000
+
+    def __init__(
+        self, to_simplified: Callable[[str], str], segmenter: Segmenter, repair: TypoRepair | None
+    ) -> None:
+        self._to_simplified = to_simplified
+        self.segmenter = segmenter
+        self.repair = repair
+        self._recent: _Recent | None = None
+
+    def canonical(self, raw: str, *, repair: bool = True) -> tuple[Aligned, list[str]]:
+        """The canonical text of ``raw`` (aligned to it) and its words."""
+        aligned = normalise(raw, self._to_simplified)
+        if repair and self.repair is not None:
+            aligned = self.repair(aligned)
+        return self.segmenter.standardise(aligned)
+
+    def terms(self, words: Iterable[str]) -> tuple[str, ...]:
+        return tuple(w for w in self.segmenter.search_words(words) if not is_stop(w))
+
+    def question(self, raw: str) -> Analysis:
+        aligned, words = self.canonical(raw)
+        return Analysis(raw, aligned, tuple(words), self.terms(words))
+
+    # KB texts: no typo repair (the KB is spelled right); memoised while an index is built.
+
+    def _memo(self, key: str, make: Callable[[], object]) -> object:
+        if self._recent is None:
+            return make()
+        hit = self._recent.get(key)
+        if hit is None:
+            hit = make()
+            self._recent.put(key, hit)
+        return hit
+
+    def normal(self, text: str) -> str:
+        """Normalised text (no typo repair, no synonyms)."""
+        return self._memo("n:" + text, lambda: normal_text(text, self._to_simplified))  # type: ignore[return-value]
+
+    def canon(self, kb_text: str) -> str:
+        """Canonical form of a KB text (its segmentation is remembered for ``segmented``)."""
+
+        def make() -> str:
+            normal = self.normal(kb_text)
+            canonical, words, given = self.segmenter.standardise_text(normal)
+            if self._recent is not None:
+                kb = KbText(canonical, tuple(words), self.terms(words))
+                self._recent.put("s:" + canonical, kb)
+                if canonical != normal:  # the text as written is indexed too
+                    self._recent.put("s:" + normal, KbText(normal, tuple(given), self.terms(given)))
+            return canonical
+
+        return self._memo("c:" + kb_text, make)  # type: ignore[return-value]
+
+    def canon_phrase(self, kb_text: str) -> str:
+        """``canon`` without segmenting when no colloquial variant can occur in the text."""
+        normal = self.normal(kb_text)
+        return normal if not self.segmenter.may_rewrite(normal) else self.canon(kb_text)
+
+    def segmented(self, text: str) -> KbText:
+        """Words and terms of a text already normalised (canonical, or as written)."""
+
+        def make() -> KbText:
+            words = tuple(self.segmenter.words(text))
+            return KbText(text, words, self.terms(words))
+
+        return self._memo("s:" + text, make)  # type: ignore[return-value]
+
+    @contextmanager
+    def caching(self) -> Iterator[None]:
+        """Remember KB texts while an index is built."""
+        self._recent = _Recent(self.RECENT)
+        try:
+            yield
+        finally:
+            self._recent = None

@@ -1,0 +1,119 @@
+"""Everything derived from one KB revision: dictionary, analyzer, index and retriever.
+
+``Resources`` are what never change with the KB (jieba's main dictionary, OpenCC, pinyin
+readings): loaded once per process. ``build_engine`` is pure given a snapshot, so the app,
+the CLI, tests and benchmarks build the very same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+from opencc import OpenCC
+
+from assistant.kb.snapshot import KbSnapshot
+from assistant.nlu.analysis import Analyzer
+from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
+from assistant.nlu.index import Index
+from assistant.nlu.lexicon import Lexicon, build_lexicon
+from assistant.nlu.pinyin import Readings
+from assistant.nlu.retrieve import Retriever
+from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_tokenizer
+from assistant.nlu.text import normalise
+
+
+@dataclass(frozen=True)
+class Resources:
+    base: BaseDictionary
+    opencc: OpenCC
+    traditional: re.Pattern[str]  # any character OpenCC would change
+    readings: Readings
+
+    @classmethod
+    def load(cls) -> Resources:
+        return cls(BaseDictionary.load(), OpenCC("t2s"), traditional_characters(), Readings.load())
+
+    def to_simplified(self, text: str) -> str:
+        if not self.traditional.search(text):
+            return text  # OpenCC's pure-Python conversion is slow; most questions need none
+        return self.opencc.convert(text)
+
+    def normal(self, text: str) -> str:
+        return normalise(text, self.to_simplified).text
+
+
+def traditional_characters() -> re.Pattern[str]:
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets and targets.split()[0] != source:
+            chars.add(source)
+    return re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]")
+
+
+def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
+    cache: dict[str, str] = {}
+
+    def g(text: str) -> str:
+        if (hit := cache.get(text)) is None:
+            hit = cache[text] = f(text)
+        return hit
+
+    return g
+
+
+@dataclass
+class Engine:
+    revision: int
+    lexicon: Lexicon
+    analyzer: Analyzer
+    index: Index
+    entities: dict[str, str]  # canonical KB phrase → entity label
+    retriever: Retriever
+
+    def dictionary_lines(self) -> list[str]:
+        """The KB's words as a jieba user dictionary (``word freq tag``), as this index cuts."""
+        freq = self.analyzer.segmenter.tokenizer.FREQ
+        return [f"{w} {freq[w]} {tag}" for w, tag in self.lexicon.user_words()]
+
+
+def build_engine(
+    snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
+) -> Engine:
+    lexicon = build_lexicon(snapshot, _memo(resources.normal))
+    tokenizer = make_tokenizer(resources.base, lexicon.user_words())
+    segmenter = Segmenter(tokenizer, lexicon)
+    analyzer = Analyzer(resources.to_simplified, segmenter, None)
+    with analyzer.caching():
+        entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
+        index = Index.build(entries, analyzer.segmented)
+        index.terms = frozenset(analyzer.canon_phrase(t) for t in lexicon.terms)
+        entities = {
+            c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))
+        }
+        repair_terms = set(lexicon.terms)
+        for term in lexicon.terms:
+            repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
+    analyzer.repair = TypoRepair(repair_terms, resources.readings, resources.base)
+    segmenter.forget()
+    retriever = Retriever(
+        index,
+        inner=segmenter.inner_words,
+        norm=resources.normal,
+        variants=frozenset(lexicon.synonyms),
+        general_freq=resources.base.freq,
+        total=resources.base.total,
+    )
+    return Engine(
+        snapshot.revision,
+        lexicon,
+        analyzer,
+        index,
+        entities,
+        retriever,
+    )

@@ -1,0 +1,339 @@
+"""Segmentation with a KB-aware jieba, typo repair, and colloquial-to-standard rewriting.
+
+Each index gets its own ``jieba.Tokenizer`` (never the module-level default one), built from a
+copy of jieba's main dictionary loaded once per process (``BaseDictionary``) plus the KB's
+words, so rebuilding after a publish neither reloads the main dictionary nor leaks words of
+an older KB revision into the new one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jieba
+
+from assistant.nlu.lexicon import Lexicon
+from assistant.nlu.pinyin import Readings
+from assistant.nlu.text import Aligned, is_han
+
+MAX_TERM = 8  # longest KB term that typo repair tries to restore
+MAX_INNER = 5  # longest word looked for inside a longer one
+INNER_MEMO = 100_000
+LOGP_MEMO = 50_000
+
+
+MIN_BASE_FREQ = 5
+
+
+@dataclass(frozen=True)
+class BaseDictionary:
+    """jieba's main dictionary (word → frequency, with jieba's prefix entries), trimmed.
+
+    jieba's full dictionary takes about 100 MB resident, and each index needs a copy of its
+    table. Most of it is of no use for questions about public services: person names
+    (``nr*``: 80,000 entries) and the 200,000 entries jieba lists at frequency 3 or 4
+    (supplementary vocabulary, often phrases that hide their words: 办手续, 要领). What
+    remains cuts questions as well for our purpose, at a third of the memory.
+    """
+
+    freq: dict[str, int]
+    total: int
+
+    @classmethod
+    def load(cls, min_freq: int = MIN_BASE_FREQ) -> BaseDictionary:
+        freq: dict[str, int] = {}
+        total = 0
+        with jieba.get_dict_file() as f:
+            for raw in f:
+                word, count, tag = raw.decode("utf-8").split(" ")[:3]
+                n = int(count)
+                if n < min_freq or tag.startswith("nr"):
+                    continue
+                freq[word] = n
+                total += n
+        for word in list(freq):
+            for i in range(1, len(word)):
+                freq.setdefault(word[:i], 0)
+        return cls(freq, total)
+
+
+WHOLE_MARGIN = 500  # how much likelier than its parts a KB word is made
+
+
+def make_tokenizer(base: BaseDictionary, words: Iterable[tuple[str, str]]) -> jieba.Tokenizer:
+    """A tokenizer that keeps each KB word whole, but no more eagerly than that.
+
+    A word gets the frequency that makes it a little likelier than the split jieba would
+    otherwise make (jieba's ``suggest_freq`` with a margin): a fixed large frequency would
+    let ``取公积金`` swallow the ``取`` of ``提取公积金``.
+    """
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(base.freq)
+    tokenizer.total = base.total
+    tokenizer.initialized = True
+    cut = FastCut(tokenizer)
+    freqs = [(word, whole_frequency(tokenizer, cut, word), tag) for word, tag in words]
+    for word, freq, tag in freqs:
+        tokenizer.add_word(word, freq, tag)
+    return tokenizer
+
+
+def whole_frequency(tokenizer: jieba.Tokenizer, cut: FastCut, word: str) -> int:
+    p = 1.0
+    for part in cut(word):
+        p *= tokenizer.FREQ.get(part, 1) / tokenizer.total
+    return max(int(p * tokenizer.total * WHOLE_MARGIN) + 1, tokenizer.FREQ.get(word, 0))
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    readings: tuple[frozenset[str], ...]
+
+
+class TypoRepair:
+    """Restores KB terms typed with a homophone (``户照`` → ``护照``, ``身分正`` → ``身份证``).
+
+    A window of the question is replaced by a KB term of the same length when every
+    character sounds like the term's (toneless pinyin; looser matching for terms of three
+    characters or more), at least one character is already right, and the window is not a
+    word of its own.
+    """
+
+    def __init__(self, terms: Iterable[str], readings: Readings, base: BaseDictionary) -> None:
+        self._readings = readings
+        self._base = base
+        self._known = set()
+        self._buckets: dict[tuple[int, str, str], list[_Term]] = defaultdict(list)
+        for text in terms:
+            if not (2 <= len(text) <= MAX_TERM) or not all(is_han(c) for c in text):
+                continue
+            self._known.add(text)
+            strict = tuple(frozenset(readings.of(c)) for c in text)
+            for first in strict[0]:
+                for second in strict[1]:
+                    self._buckets[(len(text), first, second)].append(_Term(text, strict))
+
+    def __call__(self, a: Aligned) -> Aligned:
+        text = a.text
+        found: list[tuple[int, int, str]] = []  # (start, end, term)
+        han = [self._readings.of(c) if is_han(c) else () for c in text]
+        for start in range(len(text) - 1):
+            pairs = [(r0, r1) for r0 in han[start] for r1 in han[start + 1]]
+            for length in range(2, min(MAX_TERM, len(text) - start) + 1):
+                terms = [t for r0, r1 in pairs for t in self._buckets.get((length, r0, r1), ())]
+                if terms:
+                    term = self._match(text[start : start + length], terms)
+                    if term is not None:
+                        found.append((start, start + length, term))
+        if not found:
+            return a
+        protected = self._protected(text)
+        fixes: list[tuple[int, int, str]] = []
+        for start, end, term in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+            if all(e <= start or end <= s for s, e, _ in fixes) and not self._cuts(
+                protected, start, end
+            ):
+                fixes.append((start, end, term))
+        return a.replace(fixes) if fixes else a
+
+    def _protected(self, text: str) -> list[tuple[int, int]]:
+        """Where the text already has KB terms right: a repair must not cut through them."""
+        spans = []
+        for length in range(2, min(MAX_TERM, len(text)) + 1):
+            for start in range(len(text) - length + 1):
+                if text[start : start + length] in self._known:
+                    spans.append((start, start + length))
+        return spans
+
+    @staticmethod
+    def _cuts(protected: list[tuple[int, int]], start: int, end: int) -> bool:
+        return any(s < end and start < e and not (start <= s and e <= end) for s, e in protected)
+
+    def _match(self, window: str, terms: list[_Term]) -> str | None:
+        if window in self._known or not all(is_han(c) for c in window):
+            return None
+        if len(window) == 2 and self._base.freq.get(window, 0) > 0:
+            return None  # a word of its own (头靠 is a headrest): do not second-guess it
+        found = {t.text for t in terms if self._sounds_like(window, t)}
+        return found.pop() if len(found) == 1 else None
+
+    def _sounds_like(self, window: str, term: _Term) -> bool:
+        same = 0
+        for ch, want, have in zip(window, term.readings, term.text, strict=True):
+            if ch == have:
+                same += 1
+            elif not want.intersection(self._readings.of(ch)):
+                return False
+        return 0 < same < len(window)
+
+
+class FastCut:
+    """jieba's precise mode without HMM (``cut(text, HMM=False)``), same words, faster.
+
+    jieba builds a DAG of dictionary words and picks the most probable path, computing a
+    logarithm for every edge of every sentence. Here the log-probabilities are remembered per
+    word and the DAG and the path are one loop. Building an index cuts every KB text: this is
+    the single largest cost of a rebuild. ``test_fast_cut_agrees_with_jieba`` keeps it honest.
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        self._freq = tokenizer.FREQ
+        self._logtotal = math.log(tokenizer.total)
+        self._logp: dict[str, float] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        for block in _HAN_BLOCK.split(text):
+            if not block:
+                continue
+            if _HAN_BLOCK.match(block):
+                out.extend(self._cut_block(block))
+            else:
+                for piece in _SKIP.split(block):
+                    if piece:
+                        out.extend([piece] if _SKIP.match(piece) else piece)
+        return out
+
+    def _logp_of(self, word: str, freq: int) -> float:
+        lp = self._logp.get(word)
+        if lp is None:
+            if len(self._logp) > LOGP_MEMO:
+                self._logp.clear()
+            lp = self._logp[word] = math.log(freq or 1) - self._logtotal
+        return lp
+
+    def forget(self) -> None:
+        """Drop remembered probabilities (after an index build: keep the resident set small)."""
+        self._logp.clear()
+
+    def _cut_block(self, s: str) -> list[str]:
+        n = len(s)
+        freq = self._freq
+        best = [0.0] * (n + 1)
+        nxt = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            top, top_end = None, k
+            end = k + 1
+            frag = s[k]
+            while end <= n and frag in freq:
+                f = freq[frag]
+                if f:
+                    score = self._logp_of(frag, f) + best[end]
+                    if top is None or score >= top:
+                        top, top_end = score, end
+                end += 1
+                frag = s[k:end]
+            if top is None:  # not even the character is known: it stands alone
+                top, top_end = self._logp_of(s[k], 0) + best[k + 1], k + 1
+            best[k], nxt[k] = top, top_end
+        words: list[str] = []
+        buf = ""
+        x = 0
+        while x < n:
+            y = nxt[x]
+            word = s[x:y]
+            if y - x == 1 and _ENG.match(word):
+                buf += word
+            else:
+                if buf:
+                    words.append(buf)
+                    buf = ""
+                words.append(word)
+            x = y
+        if buf:
+            words.append(buf)
+        return words
+
+
+_HAN_BLOCK = re.compile(r"([\u4e00-\u9fd5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default
+_SKIP = re.compile(r"(\r\n|\s)")
+_ENG = re.compile(r"[a-zA-Z0-9]")
+
+
+class Segmenter:
+    """Cuts canonical text into words and rewrites colloquial words to the KB's words.
+
+    jieba's HMM (guessing unknown words) is off: a word is either in the dictionary (jieba's
+    or the KB's) or cut into characters, so an unknown word never passes for a specific term.
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer, lexicon: Lexicon) -> None:
+        self.tokenizer = tokenizer
+        self.cut = FastCut(tokenizer)
+        self._synonyms = lexicon.synonyms
+        self._inner: dict[str, list[str]] = {}
+        variants = sorted(lexicon.synonyms, key=len, reverse=True)
+        self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
+
+    def forget(self) -> None:
+        """Drop what was remembered while an index was built."""
+        self.cut.forget()
+        self._inner.clear()
+
+    def may_rewrite(self, text: str) -> bool:
+        """Could ``standardise`` change this text (does a colloquial variant occur in it)?"""
+        return self._variant_re is not None and self._variant_re.search(text) is not None
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in self.cut(text) if w and not w.isspace()]
+
+    def search_words(self, words: Iterable[str]) -> list[str]:
+        """The words plus the dictionary words inside long ones (like jieba's search mode,
+        up to five characters), computed from a cut we already have."""
+        out: list[str] = []
+        for w in words:
+            out.extend(self.inner_words(w))
+            out.append(w)
+        return out
+
+    def inner_words(self, word: str) -> list[str]:
+        """Dictionary words (2–5 characters) strictly inside ``word``."""
+        if len(word) < 3:
+            return []
+        hit = self._inner.get(word)
+        if hit is None:
+            if len(self._inner) > INNER_MEMO:
+                self._inner.clear()
+            hit = self._inner[word] = self._inner_words(word)
+        return hit
+
+    def _inner_words(self, word: str) -> list[str]:
+        freq = self.tokenizer.FREQ
+        n = len(word)
+        return [
+            g
+            for size in range(2, min(n - 1, MAX_INNER) + 1)
+            for i in range(n - size + 1)
+            if freq.get(g := word[i : i + size])
+        ]
+
+    def standardise_text(self, text: str) -> tuple[str, list[str], list[str]]:
+        """``standardise`` for text that needs no alignment (KB texts): the canonical text,
+        its words, and the words of the text as given."""
+        cut = [w for w in self.cut(text) if w]
+        given = [w for w in cut if not w.isspace()]
+        if not any(w in self._synonyms for w in cut):
+            return text, given, given
+        text = "".join(self._synonyms.get(w, w) for w in cut)
+        return text, self.words(text), given
+
+    def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
+        """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the
+        rewritten text and its words."""
+        words = [w for w in self.cut(a.text) if w]
+        fixes = []
+        pos = 0
+        for w in words:
+            canonical = self._synonyms.get(w)
+            if canonical is not None:
+                fixes.append((pos, pos + len(w), canonical))
+            pos += len(w)
+        if not fixes:
+            return a, [w for w in words if not w.isspace()]
+        a = a.replace(fixes)
+        return a, self.words(a.text)

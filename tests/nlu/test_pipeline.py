@@ -1,0 +1,204 @@
+"""The pipeline on the bundled KB: one ``nlp(text)`` → guide, situation, entities, decision.
+
+Questions here are our own (never the development set's): they specify behaviour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jieba
+import pytest
+
+from assistant.kb.snapshot import KbSnapshot
+from assistant.nlu.decide import EMPTY_MESSAGE, NO_MATCH_MESSAGE
+from assistant.nlu.runtime import Nlu, NluPipeline, to_public
+
+
+def ask(pipeline: NluPipeline, text: str) -> dict[str, Any]:
+    return to_public(pipeline(text), 5, 0.0).model_dump()
+
+
+def first(answer: dict[str, Any]) -> str:
+    return answer["results"][0]["name"]
+
+
+def test_wife_gave_birth_and_the_childs_hukou_is_birth_registration(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "我老婆上周生了，孩子户口怎么弄")
+    assert answer["status"] == "matched"
+    assert first(answer) == "出生登记"
+    assert answer["results"][0]["kind"] == "guide"
+
+
+def test_a_lost_id_card_finds_reissue_with_the_lost_situation(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "我的身份证丢了怎么办")
+    assert (answer["status"], first(answer)) == ("matched", "居民身份证补领")
+    assert answer["results"][0]["situation"] == {"key": "lost", "name": "身份证遗失补领"}
+    assert answer["message"] == "为您找到办事指南：居民身份证补领（身份证遗失补领）。"
+
+
+def test_a_stolen_id_card_implies_the_stolen_situation(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "身份证被偷了")
+    assert answer["results"][0]["situation"]["key"] == "stolen"
+
+
+def test_a_generic_question_is_answered_with_a_question_back(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "提取公积金")
+    assert answer["status"] == "ambiguous"
+    clarify = answer["clarify"]
+    assert {o["label"] for o in clarify["options"]} == {"租房", "购房", "退休"}
+    assert {o["name"] for o in clarify["options"]} == {
+        "租房提取住房公积金",
+        "购房提取住房公积金",
+        "退休提取住房公积金",
+    }
+    assert clarify["question"].startswith("关于“提取住房公积金”，请问您要办理的是：")
+    assert answer["message"] == clarify["question"]
+
+
+@pytest.mark.parametrize("question", ["去泰国旅游要签证吗", "交通违章罚款怎么交", "水费怎么缴费"])
+def test_questions_about_services_we_do_not_handle_are_declined_politely(
+    pipeline: NluPipeline, question: str
+) -> None:
+    answer = ask(pipeline, question)
+    assert answer["status"] == "no_match"
+    assert answer["message"] == NO_MATCH_MESSAGE
+    assert answer["clarify"] is None
+
+
+def test_asking_to_do_several_things_at_once_finds_the_theme(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "生完孩子上户口、办医保能一次办好吗")
+    assert answer["status"] == "matched"
+    assert (first(answer), answer["results"][0]["kind"]) == ("出生一件事", "theme")
+    assert answer["message"] == "为您找到“一件事”主题服务：出生一件事。"
+
+
+def test_one_item_of_a_theme_without_bundle_words_finds_the_item(pipeline: NluPipeline) -> None:
+    assert first(ask(pipeline, "孩子刚出生怎么上户口")) == "出生登记"
+
+
+@pytest.mark.parametrize(
+    ("question", "guide"),
+    [
+        ("臨時身分正怎麼辦", "临时居民身份证申领"),  # traditional characters and a homophone typo
+        ("社保咔丢了", "社会保障卡挂失与补换"),  # homophone typo
+        ("驾驶证点样换", "机动车驾驶证期满换证"),  # Cantonese
+        ("社保卡唔见咗点算", "社会保障卡挂失与补换"),  # Cantonese
+        ("ＨＥＬＬＯ，我想办护照！！！😊", "普通护照申领"),  # full width, emoji
+    ],
+)
+def test_typos_dialect_and_scripts_reach_the_right_guide(
+    pipeline: NluPipeline, question: str, guide: str
+) -> None:
+    answer = ask(pipeline, question)
+    assert (answer["status"], first(answer)) == ("matched", guide)
+
+
+def test_entities_are_reported_where_the_citizen_typed_them(pipeline: NluPipeline) -> None:
+    text = "明天上午去海丰县政务服务中心补办身份證"
+    answer = ask(pipeline, text)
+    ents = {e["label"]: e for e in answer["entities"]}
+    assert ents["date"]["text"] == "明天" and (ents["date"]["start"], ents["date"]["end"]) == (0, 2)
+    assert ents["time"]["text"] == "上午"
+    assert ents["hall"]["text"] == "海丰县政务服务中心"
+    assert (
+        ents["service"]["text"]
+        == text[ents["service"]["start"] : ents["service"]["end"]]
+        == "补办身份證"
+    )
+    assert ents["service"]["value"] == "补领居民身份证"
+    assert first(answer) == "居民身份证补领"  # the date and the hall do not get in the way
+
+
+def test_no_entity_is_reported_for_part_of_a_rewritten_word(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "公积金怎么取")  # 公积金 is read as 住房公积金; 住房 was not said
+    assert all(e["label"] != "life_event" for e in answer["entities"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "！？。，……",
+        "\x00\x01\x1b[31m",
+        "a" * 5000,
+        "办" * 5000,
+        "' OR 1=1; DROP TABLE guide; --",
+        "<script>alert('x')</script>",
+        "Ｓｏｃｉａｌ ｓｅｃｕｒｉｔｙ",
+    ],
+)
+def test_bad_input_gets_a_valid_answer(pipeline: NluPipeline, text: str) -> None:
+    answer = ask(pipeline, text)
+    assert answer["status"] in ("no_match", "matched", "ambiguous")
+    assert answer["message"]
+
+
+def test_nothing_to_go_on_gets_a_prompt(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "😀！！")
+    assert (answer["status"], answer["message"], answer["results"]) == (
+        "no_match",
+        EMPTY_MESSAGE,
+        [],
+    )
+
+
+def test_a_publish_is_seen_by_the_next_question(nlu: Nlu, kb_snapshot: KbSnapshot) -> None:
+    question = "星光卡怎么办理"
+    before, _ = nlu.parse(kb_snapshot, question)
+    assert before.status == "no_match"
+    guides = [g.guide for g in kb_snapshot.guides]
+    i = next(i for i, g in enumerate(guides) if g.name == "社会保障卡申领")
+    guides[i] = guides[i].model_copy(update={"aliases": [*guides[i].aliases, "星光卡"]})
+    published = KbSnapshot(
+        kb_snapshot.revision + 1,
+        tuple(
+            g.__class__(g.id, g.version + (g.guide.name == "社会保障卡申领"), guides[k])
+            for k, g in enumerate(kb_snapshot.guides)
+        ),
+        kb_snapshot.themes,
+        kb_snapshot.halls,
+        kb_snapshot.groups,
+        kb_snapshot.licence_types,
+        kb_snapshot.synonyms,
+    )
+    after, _ = nlu.parse(published, question)
+    assert (after.status, after.results[0].name) == ("matched", "社会保障卡申领")
+
+
+def test_each_index_has_its_own_jieba_and_leaves_the_global_one_alone(
+    pipeline: NluPipeline,
+) -> None:
+    tokenizer = pipeline.engine.analyzer.segmenter.tokenizer
+    assert tokenizer is not jieba.dt
+    assert tokenizer.FREQ.get("社会保障卡申领", 0) > 0
+    assert "社会保障卡申领" not in jieba.dt.FREQ
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("我的社保卡丢了", "社保卡"),
+        ("公积金怎么提取", "公积金"),
+        ("港澳通行证续签", "港澳通行证"),
+        ("居住证要多久", "居住证"),
+        ("办营业执照", "营业执照"),
+        ("想领结婚证", "领结婚证"),
+    ],
+)
+def test_kb_words_are_kept_whole_by_the_segmenter(
+    pipeline: NluPipeline, text: str, word: str
+) -> None:
+    assert word in pipeline.engine.analyzer.segmenter.words(text)
+
+
+def test_fast_cut_agrees_with_jieba(pipeline: NluPipeline, kb_snapshot: KbSnapshot) -> None:
+    segmenter = pipeline.engine.analyzer.segmenter
+    texts = ["abc 123 身份证ABC12.5%的", "a1b2 c3", "\r\n 你好\t世界", "2024年3月5号办社保IC卡"]
+    for g in kb_snapshot.guides:
+        x = g.guide
+        texts += [x.name, x.summary, *x.aliases, *x.examples, *x.acceptance_conditions]
+    for text in texts:
+        assert segmenter.cut(text) == list(segmenter.tokenizer.cut(text, HMM=False)), text
