@@ -25,13 +25,19 @@ def export(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="the Rasa project")] = NLU_DIR,
 ) -> None:
-    """Lookup tables, synonyms and the jieba user dictionary from the KB files."""
-    bundle, problems = files.load_bundle(kb_dir or Settings().kb_dir)
+    """Lookup tables, synonyms and the jieba user dictionary (the app NLU's) from the KB files."""
+    from assistant.nlu.engine import Resources
+    from assistant.nlu.kbsource import snapshot_from_dir
+    from assistant.nlu.runtime import build_pipeline
+
+    folder = kb_dir or Settings().kb_dir
+    bundle, problems = files.load_bundle(folder)
     if problems:
         for p in problems:
             typer.echo(str(p), err=True)
         raise typer.Exit(1)
-    result = build_export(bundle)
+    engine = build_pipeline(snapshot_from_dir(folder), Resources.load()).engine
+    result = build_export(bundle, engine.dictionary_lines())
     written = write_export(result, out)
     sizes = ", ".join(f"{k} {len(v)}" for k, v in result.lookups.items())
     typer.echo(

@@ -3,8 +3,10 @@
 ``assistant rasa export`` writes them into ``nlu_data/`` before every training (``make``), so
 the words Rasa tokenises and features with are the KB's words and nobody edits them by hand.
 The export reads the KB *files* (not the database): training must be reproducible from the
-repository alone. Rasa does not choose the guide (the app's NLU does, live), so these files only
-help it recognise intents and the entities the forms need (hall, district, date, time).
+repository alone. The jieba dictionary is the app NLU's own (``Engine.dictionary_lines``), so
+Rasa and the app segment a question the same way. Rasa does not choose the guide (the app's
+NLU does, live), so these files only help it recognise intents and the entities the forms
+need (hall, district, date, time).
 
 Everything here is a pure function of the bundle; output is sorted so that an unchanged KB
 gives byte-identical files (and no retraining, see ``scripts/rasa.sh``).
@@ -34,14 +36,14 @@ _WORD = re.compile(r"^[^\s{}\[\]()|\\\"']+$")
 class RasaExport:
     lookups: dict[str, list[str]]  # entity → phrases
     synonyms: dict[str, list[str]]  # canonical value → variants
-    userdict: list[tuple[str, str]]  # (word, part-of-speech tag)
+    userdict: list[str]  # jieba user dictionary lines: "word freq tag"
 
     def files(self) -> dict[str, str]:
         """Relative path (under nlu_data/) → file text."""
         return {
             LOOKUPS_FILE: _nlu_yaml("lookup", self.lookups),
             SYNONYMS_FILE: _nlu_yaml("synonym", self.synonyms),
-            USERDICT_FILE: "".join(f"{w} {tag}\n" for w, tag in self.userdict),
+            USERDICT_FILE: "".join(f"{line}\n" for line in self.userdict),
         }
 
 
@@ -64,35 +66,31 @@ def hall_short(hall: schema.Hall) -> str | None:
     return None
 
 
-def build_export(bundle: Bundle) -> RasaExport:
+def build_export(bundle: Bundle, dictionary: list[str]) -> RasaExport:
+    """``dictionary``: the app NLU's jieba user dictionary for the same KB."""
     guides = [bundle.guides[k] for k in sorted(bundle.guides)]
     lookups: dict[str, set[str]] = defaultdict(set)
     variants: dict[str, set[str]] = defaultdict(set)  # variant → canonical values
-    words: dict[str, str] = {}
 
     for g in guides:
-        _collect(lookups["service"], words, [g.name, *g.aliases], "nz")
+        _collect(lookups["service"], [g.name, *g.aliases])
         for alias in g.aliases:
             variants[alias].add(g.name)
         for s in g.situations:
-            _collect(lookups["situation"], words, [s.name, *s.cues], "l")
-        _collect(set(), words, (m.name for m in g.materials), "nz")
+            _collect(lookups["situation"], [s.name, *s.cues])
     for t in bundle.themes:
-        _collect(lookups["service"], words, [t.name, *t.aliases], "nz")
+        _collect(lookups["service"], [t.name, *t.aliases])
         for alias in t.aliases:
             variants[alias].add(t.name)
     for h in bundle.halls:
-        _collect(lookups["hall"], words, [h.name], "ns")
+        _collect(lookups["hall"], [h.name])
         if short := hall_short(h):
-            _collect(lookups["hall"], words, [short], "ns")
+            _collect(lookups["hall"], [short])
             variants[short].add(h.name)
-        _collect(lookups["district"], words, [h.district], "ns")
+        _collect(lookups["district"], [h.district])
         if short := district_short(h.district):
-            _collect(lookups["district"], words, [short], "ns")
+            _collect(lookups["district"], [short])
             variants[short].add(h.district)
-    for group in bundle.synonyms:
-        _collect(set(), words, [group.canonical.split("/")[0], *group.variants], "l")
-    _collect(set(), words, (lt.name for lt in bundle.licence_types), "nz")
 
     synonyms: dict[str, set[str]] = defaultdict(set)
     for variant, canonical in variants.items():
@@ -101,16 +99,15 @@ def build_export(bundle: Bundle) -> RasaExport:
     return RasaExport(
         lookups={k: sorted(v) for k, v in sorted(lookups.items())},
         synonyms={k: sorted(v) for k, v in sorted(synonyms.items())},
-        userdict=sorted(words.items()),
+        userdict=sorted(dictionary),
     )
 
 
-def _collect(into: set[str], words: dict[str, str], phrases: Iterable[str], tag: str) -> None:
+def _collect(into: set[str], phrases: Iterable[str]) -> None:
     for p in phrases:
         p = p.strip()
         if 2 <= len(p) <= MAX_WORD and _WORD.match(p):
             into.add(p)
-            words.setdefault(p, tag)
 
 
 def _nlu_yaml(kind: str, table: dict[str, list[str]]) -> str:
