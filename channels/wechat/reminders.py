@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from wechatpy.exceptions import WeChatClientException
 
+from assistant.booking.models import Booking, BookingStatus
 from assistant.db import session_scope
 from assistant.kb.models import Hall
 from assistant.timeutil import utcnow
@@ -92,23 +93,8 @@ def bound_openids(*, session: Session, person_keys: Iterable[str]) -> dict[str, 
     return {r.id_key: r.openid for r in rows}
 
 
-# The booking domain's table as this query needs it. TODO(booking merge): use
-# ``assistant.booking.models.Booking`` (or a query of the booking service) instead.
-_booking = sa.table(
-    "booking",
-    sa.column("code", sa.String),
-    sa.column("person_key", sa.String),
-    sa.column("guide_name", sa.String),
-    sa.column("hall_id", sa.Integer),
-    sa.column("day", sa.Date),
-    sa.column("start", sa.Time),
-    sa.column("end", sa.Time),
-    sa.column("status", sa.String),
-)
-
-
 def booked_visits(*, session: Session, day: date) -> list[BookedVisit]:
-    b = _booking.c
+    b = Booking.__table__.c  # type: ignore[attr-defined]
     stmt = (
         sa.select(
             b.code,
@@ -121,7 +107,7 @@ def booked_visits(*, session: Session, day: date) -> list[BookedVisit]:
             b.end,
         )
         .join(Hall, Hall.id == b.hall_id)  # type: ignore[arg-type]
-        .where(b.day == day, b.status == "booked")
+        .where(b.day == day, b.status == BookingStatus.booked)
         .order_by(b.start, b.code)
     )
     return [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 import httpx
 from fastapi.testclient import TestClient
@@ -293,3 +293,19 @@ def test_my_bookings_need_both_id_number_and_phone(client: TestClient, book: Boo
         "/api/v1/bookings/mine", json={"id_number": CITIZEN["id_number"], "phone": "13900000000"}
     )
     assert (stranger.status_code, stranger.json()) == (200, [])
+
+
+def test_wechat_reminders_find_the_booked_visits_of_a_day(
+    book: Callable[..., httpx.Response], engine: Engine
+) -> None:
+    from channels.wechat.reminders import booked_visits
+
+    r = book()
+    assert r.status_code == 201, r.text
+    with Session(engine) as session:
+        visits = booked_visits(session=session, day=date(2026, 11, 24))
+        assert [(v.code, v.guide, v.hall, f"{v.start:%H:%M}") for v in visits] == [
+            (r.json()["code"], GUIDE, HALL, "09:00")
+        ]
+        assert visits[0].address
+        assert booked_visits(session=session, day=date(2026, 11, 25)) == []
