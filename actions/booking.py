@@ -70,9 +70,11 @@ class ValidateAppointmentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         kb = self.services.kb()
-        found = finder.by_name(kb, str(value))
-        if found.guide is None:
-            found = finder.find(self.services.nlu, kb, str(value))
+        payload = finder.parse_payload(str(value))  # a clarifying button's choice
+        text = payload[1].get("service", "") if payload else str(value)
+        found = finder.by_name(kb, text)
+        if found.guide is None and text:
+            found = finder.find(self.services.nlu, kb, text)
         if found.guide is not None and str(found.guide.id) == tracker.get_slot("guide_id"):
             return {"service": found.guide.name}
         if found.guide is not None:  # another guide than the conversation's: it becomes current

@@ -192,3 +192,19 @@ def test_cancelling_without_a_booking_in_this_conversation_says_where_to_cancel(
     )
     assert events == []
     assert responses(messages) == ["utter_no_booking_here"]
+
+
+def test_a_clarifying_button_answers_the_forms_service_question(services: Services) -> None:
+    payload = '/inform{"service":"居民身份证换领"}'
+    t = with_new_slots(
+        tracker(
+            payload,
+            intent="inform",
+            active_loop="appointment_form",
+            slots={"requested_slot": "service"},
+        ),
+        service=payload,
+    )
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert events[0] == SlotSet("service", "居民身份证换领")
+    assert messages == []
