@@ -128,10 +128,11 @@ class KbEntities:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         spans = [Span(doc, s, e, label=k) for k, s, e in self.patterns(doc)]
-        for i, start in enumerate(doc):
-            for j in range(i, min(len(doc), i + self.MAX_TOKENS)):
-                end = doc[j]
-                label = self.phrases.get(text[start.idx : end.idx + len(end)])
+        starts = [t.idx for t in doc]
+        ends = [i + len(t) for i, t in zip(starts, doc, strict=True)]
+        for i, start in enumerate(starts):
+            for j in range(i, min(len(starts), i + self.MAX_TOKENS)):
+                label = self.phrases.get(text[start : ends[j]])
                 if label is not None:
                     spans.append(Span(doc, i, j + 1, label=label))
         doc.ents = filter_spans(spans)

@@ -108,7 +108,8 @@ class TypoRepair:
         self._readings = readings
         self._base = base
         self._known = set()
-        self._buckets: dict[tuple[int, str, str], list[_Term]] = defaultdict(list)
+        # (first two readings) → {length → terms}: a window is tried only where a term may fit
+        self._buckets: dict[tuple[str, str], dict[int, list[_Term]]] = defaultdict(dict)
         for text in terms:
             if not (2 <= len(text) <= MAX_TERM) or not all(is_han(c) for c in text):
                 continue
@@ -116,17 +117,21 @@ class TypoRepair:
             strict = tuple(frozenset(readings.of(c)) for c in text)
             for first in strict[0]:
                 for second in strict[1]:
-                    self._buckets[(len(text), first, second)].append(_Term(text, strict))
+                    bucket = self._buckets[(first, second)]
+                    bucket.setdefault(len(text), []).append(_Term(text, strict))
 
     def __call__(self, a: Aligned) -> Aligned:
         text = a.text
         found: list[tuple[int, int, str]] = []  # (start, end, term)
         han = [self._readings.of(c) if is_han(c) else () for c in text]
         for start in range(len(text) - 1):
-            pairs = [(r0, r1) for r0 in han[start] for r1 in han[start + 1]]
-            for length in range(2, min(MAX_TERM, len(text) - start) + 1):
-                terms = [t for r0, r1 in pairs for t in self._buckets.get((length, r0, r1), ())]
-                if terms:
+            by_length: dict[int, list[_Term]] = {}
+            for r0 in han[start]:
+                for r1 in han[start + 1]:
+                    for length, ts in self._buckets.get((r0, r1), {}).items():
+                        by_length.setdefault(length, []).extend(ts)
+            for length, terms in by_length.items():
+                if start + length <= len(text):
                     term = self._match(text[start : start + length], terms)
                     if term is not None:
                         found.append((start, start + length, term))
