@@ -76,8 +76,9 @@ def build_export(bundle: Bundle, dictionary: list[str]) -> RasaExport:
         _collect(lookups["service"], [g.name, *g.aliases])
         for alias in g.aliases:
             variants[alias].add(g.name)
-        for s in g.situations:
-            _collect(lookups["situation"], [s.name, *s.cues])
+        # Situation names only: their cues are everyday words (在家, 上班, 宝宝) that would
+        # fire on every other intent's sentences.
+        _collect(lookups["situation"], (s.name for s in g.situations))
     for t in bundle.themes:
         _collect(lookups["service"], [t.name, *t.aliases])
         for alias in t.aliases:
