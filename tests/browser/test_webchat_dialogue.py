@@ -126,3 +126,16 @@ def test_citizen_talks_through_guide_booking_waiver_and_cancellation(
     expect(page.get_by_role("article", name=f"预约：{code}").first).to_be_visible()
     kept = page.evaluate("JSON.stringify(localStorage)")
     assert CHEN_XIAOMING not in kept and PHONE_NUMBER not in kept
+
+
+def test_vague_question_gets_a_clarifying_choice_from_the_dialogue(
+    open_dialogue_page: Callable[..., Page],
+) -> None:
+    page = open_dialogue_page()
+    page.goto("/chat")
+    turn = say(page, "身份证怎么办")
+    offered = [b["title"] for r in turn["replies"] for b in r["buttons"]]
+    assert {"补领", "换领"} <= set(offered), offered
+    press(page, "补领")
+    expect(page.get_by_role("article", name="办事指南：居民身份证补领")).to_be_visible()
+    screenshot(page, "dialogue-clarified")
