@@ -55,7 +55,9 @@ serve() {
   port=$("$PY" -c 'from urllib.parse import urlparse; from assistant.config import Settings; print(urlparse(Settings().rasa_url).port or 5005)')
   mkdir -p "$(dirname "$endpoints")"
   cd nlu_data
-  exec "$RASA" run --model "$MODEL" --endpoints "$endpoints" --credentials credentials.yml \
+  # launch.py: Rasa's command line with the action-response validation built once (see there).
+  exec "$RASA_VENV/bin/python" launch.py run --model "$MODEL" --endpoints "$endpoints" \
+    --credentials credentials.yml \
     --interface 127.0.0.1 --port "$port" --log-file "$(dirname "$endpoints")/rasa.log"
 }
 
@@ -118,7 +120,7 @@ case "${1:-}" in
   serve) serve ;;
   validate) validate ;;
   test) run_tests ;;
-  check) validate; run_tests ;;
+  check) validate; (cd nlu_data && "$RASA_VENV/bin/python" launch.py self-check 2>/dev/null); run_tests ;;
   bench-nlu) bench_nlu ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

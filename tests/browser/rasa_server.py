@@ -1,6 +1,7 @@
 """The real Rasa dialogue server for the tests that talk through it.
 
-``running_rasa`` starts ``rasa run`` from the project's Rasa environment (``.venv-rasa``) with
+``running_rasa`` starts ``rasa run`` (through ``nlu_data/launch.py``, as ``make run`` does)
+from the project's Rasa environment (``.venv-rasa``) with
 the trained model (``nlu_data/models/zhidao.tar.gz``), an endpoints file that sends the custom
 actions to the test app's ``/webhook`` and keeps conversations in a throwaway SQLite tracker
 store, waits until it answers (TensorFlow's first turn included), and stops it afterwards.
@@ -80,10 +81,9 @@ def running_rasa(*, app_port: int, workdir: Path) -> Iterator[str]:
         "PYTHONWARNINGS": "ignore",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }
-    command = [
-        str(rasa_executable()), "run", "--model", str(MODEL), "--endpoints", str(config),
-        "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
-    ]  # fmt: skip
+    command = [str(rasa_executable().with_name("python")), "launch.py", "run"]
+    command += ["--model", str(MODEL), "--endpoints", str(config), "--credentials"]
+    command += ["credentials.yml", "--interface", "127.0.0.1", "--port", str(port)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=NLU_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
