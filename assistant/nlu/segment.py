@@ -218,21 +218,28 @@ class FastCut:
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
-        freq = self._freq
+        freq = self._freq.get
+        logp = self._logp.get
         best = [0.0] * (n + 1)
         nxt = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             top, top_end = None, k
             end = k + 1
             frag = s[k]
-            while end <= n and frag in freq:
-                f = freq[frag]
+            f = freq(frag)
+            while f is not None:
                 if f:
-                    score = self._logp_of(frag, f) + best[end]
+                    lp = logp(frag)
+                    if lp is None:
+                        lp = self._logp_of(frag, f)
+                    score = lp + best[end]
                     if top is None or score >= top:
                         top, top_end = score, end
+                if end == n:
+                    break
                 end += 1
                 frag = s[k:end]
+                f = freq(frag)
             if top is None:  # not even the character is known: it stands alone
                 top, top_end = self._logp_of(s[k], 0) + best[k + 1], k + 1
             best[k], nxt[k] = top, top_end
