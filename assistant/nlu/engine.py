@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import opencc
@@ -22,7 +23,7 @@ from assistant.nlu.lexicon import Lexicon, build_lexicon
 from assistant.nlu.pinyin import Readings
 from assistant.nlu.retrieve import Retriever
 from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_tokenizer
-from assistant.nlu.text import normalise
+from assistant.nlu.text import normal_text, normalise
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ class Engine:
 def build_engine(
     snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
 ) -> Engine:
-    lexicon = build_lexicon(snapshot, _memo(resources.normal))
+    lexicon = build_lexicon(
+        snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified))
+    )
     tokenizer = make_tokenizer(resources.base, lexicon.user_words())
     segmenter = Segmenter(tokenizer, lexicon)
     analyzer = Analyzer(resources.to_simplified, segmenter, None)
