@@ -22,7 +22,7 @@ from assistant.nlu.index import Index
 from assistant.nlu.lexicon import Lexicon, build_lexicon
 from assistant.nlu.pinyin import Readings
 from assistant.nlu.retrieve import Retriever
-from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_tokenizer
+from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_word_table
 from assistant.nlu.text import normal_text, normalise
 
 
@@ -80,7 +80,7 @@ class Engine:
 
     def dictionary_lines(self) -> list[str]:
         """The KB's words as a jieba user dictionary (``word freq tag``), as this index cuts."""
-        freq = self.analyzer.segmenter.tokenizer.FREQ
+        freq = self.analyzer.segmenter.table.freq
         return [f"{w} {freq[w]} {tag}" for w, tag in self.lexicon.user_words()]
 
 
@@ -90,8 +90,8 @@ def build_engine(
     lexicon = build_lexicon(
         snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified))
     )
-    tokenizer = make_tokenizer(resources.base, lexicon.user_words())
-    segmenter = Segmenter(tokenizer, lexicon)
+    table = make_word_table(resources.base, lexicon.user_words())
+    segmenter = Segmenter(table, lexicon)
     analyzer = Analyzer(resources.to_simplified, segmenter, None)
     with analyzer.caching():
         entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)

@@ -5,6 +5,9 @@ Questions here are our own (never the development set's): they specify behaviour
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import jieba
@@ -12,6 +15,7 @@ import pytest
 
 from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.decide import EMPTY_MESSAGE, NO_MATCH_MESSAGE
+from assistant.nlu.engine import Resources
 from assistant.nlu.runtime import Nlu, NluPipeline, to_public
 
 
@@ -168,13 +172,22 @@ def test_a_publish_is_seen_by_the_next_question(nlu: Nlu, kb_snapshot: KbSnapsho
     assert (after.status, after.results[0].name) == ("matched", "社会保障卡申领")
 
 
-def test_each_index_has_its_own_jieba_and_leaves_the_global_one_alone(
-    pipeline: NluPipeline,
+def test_each_index_has_its_own_word_table_and_leaves_the_main_dictionary_alone(
+    pipeline: NluPipeline, nlu_resources: Resources
 ) -> None:
-    tokenizer = pipeline.engine.analyzer.segmenter.tokenizer
-    assert tokenizer is not jieba.dt
-    assert tokenizer.FREQ.get("社会保障卡申领", 0) > 0
-    assert "社会保障卡申领" not in jieba.dt.FREQ
+    table = pipeline.engine.analyzer.segmenter.table
+    assert table.freq is not nlu_resources.base.freq
+    assert table.freq.get("社会保障卡申领", 0) > 0
+    assert "社会保障卡申领" not in nlu_resources.base.freq
+
+
+def test_the_pipeline_does_not_import_jieba_and_its_hmm_model() -> None:
+    code = "import sys, assistant.nlu.runtime; print('jieba' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(
@@ -196,9 +209,12 @@ def test_kb_words_are_kept_whole_by_the_segmenter(
 
 def test_fast_cut_agrees_with_jieba(pipeline: NluPipeline, kb_snapshot: KbSnapshot) -> None:
     segmenter = pipeline.engine.analyzer.segmenter
+    tokenizer = jieba.Tokenizer()  # jieba itself, with the very same word table
+    tokenizer.FREQ, tokenizer.total = segmenter.table.freq, segmenter.table.total
+    tokenizer.initialized = True
     texts = ["abc 123 身份证ABC12.5%的", "a1b2 c3", "\r\n 你好\t世界", "2024年3月5号办社保IC卡"]
     for g in kb_snapshot.guides:
         x = g.guide
         texts += [x.name, x.summary, *x.aliases, *x.examples, *x.acceptance_conditions]
     for text in texts:
-        assert segmenter.cut(text) == list(segmenter.tokenizer.cut(text, HMM=False)), text
+        assert segmenter.cut(text) == list(tokenizer.cut(text, HMM=False)), text
