@@ -19,7 +19,7 @@ from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.analysis import Analyzer
 from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
 from assistant.nlu.index import Index
-from assistant.nlu.lexicon import Lexicon, build_lexicon
+from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.pinyin import Readings
 from assistant.nlu.retrieve import Retriever
 from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_word_table
@@ -72,7 +72,6 @@ def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
 @dataclass
 class Engine:
     revision: int
-    lexicon: Lexicon
     analyzer: Analyzer
     index: Index
     entities: dict[str, str]  # canonical KB phrase → entity label
@@ -81,7 +80,8 @@ class Engine:
     def dictionary_lines(self) -> list[str]:
         """The KB's words as a jieba user dictionary (``word freq tag``), as this index cuts."""
         freq = self.analyzer.segmenter.table.freq
-        return [f"{w} {freq[w]} {tag}" for w, tag in self.lexicon.user_words()]
+        tags = self.analyzer.segmenter.table.tags  # the lexicon's user words, sorted
+        return [f"{w} {freq[w]} {tag}" for w, tag in tags.items()]
 
 
 def build_engine(
@@ -96,10 +96,9 @@ def build_engine(
     with analyzer.caching():
         entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
         index = Index.build(entries, analyzer.segmented)
-        index.terms = frozenset(analyzer.canon_phrase(t) for t in lexicon.terms)
-        entities = {
-            c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))
-        }
+        canon = {p: analyzer.canon_phrase(p) for p in (*lexicon.phrases, *lexicon.terms)}
+        index.terms = frozenset(canon[t] for t in lexicon.terms)
+        entities = {c: label for p, label in lexicon.phrases.items() if (c := canon[p])}
         repair_terms = set(lexicon.terms)
         for term in lexicon.terms:
             repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
@@ -115,7 +114,6 @@ def build_engine(
     )
     return Engine(
         snapshot.revision,
-        lexicon,
         analyzer,
         index,
         entities,
