@@ -98,6 +98,37 @@ def test_typos_dialect_and_scripts_reach_the_right_guide(
     assert (answer["status"], first(answer)) == ("matched", guide)
 
 
+def test_cantonese_mou_zo_a_job_is_unemployment_not_a_lost_document(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "上个月冇咗工作，想申请失业金")  # 冇咗: gone, not 丢了
+    assert (answer["status"], first(answer)) == ("matched", "失业保险金申领")
+    assert all((r["situation"] or {}).get("key") != "lost" for r in answer["results"])
+
+
+def test_a_vehicle_plate_is_not_a_business_licence(pipeline: NluPipeline) -> None:
+    for question in ("车牌照唔见咗点算", "摩托车牌照丢了"):
+        _aligned, words = pipeline.engine.analyzer.canonical(question)
+        assert "营业执照" not in words and "机动车号牌" in words
+        answer = ask(pipeline, question)  # plates are not a service of ours
+        assert answer["status"] == "no_match" and "营业执照" not in first(answer)
+    assert first(ask(pipeline, "想开士多，牌照点办")) == "个体工商户设立登记"  # 牌照 still is one
+
+
+@pytest.mark.parametrize(
+    ("question", "guide"),
+    [
+        ("生完孩子，孩子户口在哪里报", "出生登记"),
+        ("老婆生孩子了，要给孩子落户", "出生登记"),
+        ("驾驶证快到期，想换新", "机动车驾驶证期满换证"),  # 换新 is 换领
+        ("两公婆想离婚要带咩", "内地居民离婚登记"),
+    ],
+)
+def test_everyday_words_for_birth_renewal_and_divorce_find_the_guide(
+    pipeline: NluPipeline, question: str, guide: str
+) -> None:
+    answer = ask(pipeline, question)
+    assert (answer["status"], first(answer)) == ("matched", guide)
+
+
 def test_entities_are_reported_where_the_citizen_typed_them(pipeline: NluPipeline) -> None:
     text = "明天上午去海丰县政务服务中心补办身份證"
     answer = ask(pipeline, text)
