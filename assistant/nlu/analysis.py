@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,22 +98,18 @@ class KbText:
 class _Recent:
     """A bounded memo: KB texts recur close together (a guide's texts are indexed right
     after they are made canonical; materials and cues recur across guides). Unbounded, it
-    would hold every text of a large KB at once."""
+    would hold every text of a large KB at once; when full it starts again (cheaper than
+    keeping the most recent: every KB text passes through it several times per build)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._data: OrderedDict[str, object] = OrderedDict()
-
-    def get(self, key: str) -> object | None:
-        hit = self._data.get(key)
-        if hit is not None:
-            self._data.move_to_end(key)
-        return hit
+        self._data: dict[str, object] = {}
+        self.get = self._data.get
 
     def put(self, key: str, value: object) -> None:
+        if len(self._data) >= self._size:
+            self._data.clear()
         self._data[key] = value
-        if len(self._data) > self._size:
-            self._data.popitem(last=False)
 
 
 class Analyzer:
@@ -128,7 +123,9 @@ class Analyzer:
         self._to_simplified = to_simplified
         self.segmenter = segmenter
         self.repair = repair
-        self._recent: _Recent | None = None
+        self._normal: _Recent | None = None
+        self._canon: _Recent | None = None
+        self._segmented: _Recent | None = None
 
     def canonical(self, raw: str, *, repair: bool = True) -> tuple[Aligned, list[str]]:
         """The canonical text of ``raw`` (aligned to it) and its words."""
@@ -144,35 +141,33 @@ class Analyzer:
         aligned, words = self.canonical(raw)
         return Analysis(raw, aligned, tuple(words), self.terms(words))
 
-    # KB texts: no typo repair (the KB is spelled right); memoised while an index is built.
-
-    def _memo(self, key: str, make: Callable[[], object]) -> object:
-        if self._recent is None:
-            return make()
-        hit = self._recent.get(key)
-        if hit is None:
-            hit = make()
-            self._recent.put(key, hit)
-        return hit
+    # KB texts: no typo repair (the KB is spelled right); memoised while an index is built
+    # (one memo per kind of result, read with a plain dict lookup: every KB text passes here).
 
     def normal(self, text: str) -> str:
         """Normalised text (no typo repair, no synonyms)."""
-        return self._memo("n:" + text, lambda: normal_text(text, self._to_simplified))  # type: ignore[return-value]
+        memo = self._normal
+        hit = memo.get(text) if memo is not None else None
+        if hit is None:
+            hit = normal_text(text, self._to_simplified)
+            if memo is not None:
+                memo.put(text, hit)
+        return hit  # type: ignore[return-value]
 
     def canon(self, kb_text: str) -> str:
         """Canonical form of a KB text (its segmentation is remembered for ``segmented``)."""
-
-        def make() -> str:
-            normal = self.normal(kb_text)
-            canonical, words, given = self.segmenter.standardise_text(normal)
-            if self._recent is not None:
-                kb = KbText(canonical, tuple(words), self.terms(words))
-                self._recent.put("s:" + canonical, kb)
-                if canonical != normal:  # the text as written is indexed too
-                    self._recent.put("s:" + normal, KbText(normal, tuple(given), self.terms(given)))
-            return canonical
-
-        return self._memo("c:" + kb_text, make)  # type: ignore[return-value]
+        memo, seg = self._canon, self._segmented
+        hit = memo.get(kb_text) if memo is not None else None
+        if hit is not None:
+            return hit  # type: ignore[return-value]
+        normal = self.normal(kb_text)
+        canonical, words, given = self.segmenter.standardise_text(normal)
+        if memo is not None and seg is not None:
+            memo.put(kb_text, canonical)
+            seg.put(canonical, KbText(canonical, tuple(words), self.terms(words)))
+            if canonical != normal:  # the text as written is indexed too
+                seg.put(normal, KbText(normal, tuple(given), self.terms(given)))
+        return canonical
 
     def canon_phrase(self, kb_text: str) -> str:
         """``canon`` without segmenting when no colloquial variant can occur in the text."""
@@ -181,18 +176,20 @@ class Analyzer:
 
     def segmented(self, text: str) -> KbText:
         """Words and terms of a text already normalised (canonical, or as written)."""
-
-        def make() -> KbText:
+        memo = self._segmented
+        hit = memo.get(text) if memo is not None else None
+        if hit is None:
             words = tuple(self.segmenter.words(text))
-            return KbText(text, words, self.terms(words))
-
-        return self._memo("s:" + text, make)  # type: ignore[return-value]
+            hit = KbText(text, words, self.terms(words))
+            if memo is not None:
+                memo.put(text, hit)
+        return hit  # type: ignore[return-value]
 
     @contextmanager
     def caching(self) -> Iterator[None]:
         """Remember KB texts while an index is built."""
-        self._recent = _Recent(self.RECENT)
+        self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
         try:
             yield
         finally:
-            self._recent = None
+            self._normal = self._canon = self._segmented = None

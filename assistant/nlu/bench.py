@@ -43,6 +43,7 @@ class Figures:
     cpu_p50_ms: float
     cpu_p99_ms: float
     rss_mb: float
+    pipeline_mb: float  # resident growth from just before the build to after the questions
 
     def line(self) -> str:
         return (
@@ -50,7 +51,7 @@ class Figures:
             f"(cpu {self.build_cpu_seconds:5.2f} s)  "
             f"p50={self.p50_ms:6.2f} ms  p99={self.p99_ms:6.2f} ms  "
             f"(cpu p50={self.cpu_p50_ms:5.2f} p99={self.cpu_p99_ms:5.2f})  "
-            f"rss={self.rss_mb:6.1f} MB"
+            f"rss={self.rss_mb:6.1f} MB (pipeline +{self.pipeline_mb:5.1f} MB)"
         )
 
 
@@ -64,11 +65,12 @@ def machine_note() -> str:
     loop = time.process_time() - started
     note = f"calibration: a 2M-step Python loop took {loop:.2f} s of CPU"
     note += " (an unloaded modern core: ~0.15 s)"
-    if sys.dont_write_bytecode and sys.pycache_prefix is None:
+    if sys.dont_write_bytecode:
         note += (
-            "\nnote: byte-code caching is off (PYTHONDONTWRITEBYTECODE); resident memory includes"
+            "\nnote: byte-code caching is off (PYTHONDONTWRITEBYTECODE; no cache is written even"
+            " to a PYTHONPYCACHEPREFIX while it is set): resident memory includes compiling"
+            " imports from source"
         )
-        note += " compiling imports from source; set PYTHONPYCACHEPREFIX to a writable folder."
     return note
 
 
@@ -168,8 +170,16 @@ def scaled_snapshot(
 
 
 def measure(
-    label: str, pipeline: NluPipeline, questions: Sequence[str], rounds: int = 3
+    label: str,
+    pipeline: NluPipeline,
+    questions: Sequence[str],
+    rss_before: float,
+    rounds: int = 3,
 ) -> Figures:
+    """Latency of each question; resident memory of the process after the questions, and its
+    growth since ``rss_before`` (taken just before the build, the KB snapshot already made):
+    the index, its dictionary, what the build left to the allocator, and the caches the
+    questions filled."""
     for q in questions[:20]:  # warm up (first calls fill spaCy's vocabulary)
         pipeline(q)
     wall, cpu = [], []
@@ -189,7 +199,8 @@ def measure(
         float(np.percentile(wall, 99)),
         statistics.median(cpu),
         float(np.percentile(cpu, 99)),
-        rss_mb(),
+        rss := rss_mb(),
+        rss - rss_before,
     )
 
 
@@ -200,11 +211,16 @@ def run(
     scale: int,
     resources: Resources,
 ) -> list[Figures]:
-    small = build_pipeline(bundled, resources)
-    figures = [measure("bundled KB", small, questions)]
-    del small
     gc.collect()
-    big = build_pipeline(scaled_snapshot(bundled, names, scale), resources)
+    before = rss_mb()
+    small = build_pipeline(bundled, resources)
+    figures = [measure("bundled KB", small, questions, before)]
+    del small
+    scaled = scaled_snapshot(bundled, names, scale)
+    gc.collect()
+    before = rss_mb()
+    big = build_pipeline(scaled, resources)
+    del scaled  # the pipeline keeps nothing of the snapshot
     scaled_questions = [*questions, *(f"{short_name(n)}怎么办理" for _, n in names[::7])]
-    figures.append(measure(f"scaled to {scale}", big, scaled_questions))
+    figures.append(measure(f"scaled to {scale}", big, scaled_questions, before))
     return figures

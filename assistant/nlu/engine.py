@@ -7,9 +7,9 @@ the CLI, tests and benchmarks build the very same thing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import opencc
@@ -19,18 +19,18 @@ from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.analysis import Analyzer
 from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
 from assistant.nlu.index import Index
-from assistant.nlu.lexicon import Lexicon, build_lexicon
+from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.pinyin import Readings
 from assistant.nlu.retrieve import Retriever
-from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_tokenizer
-from assistant.nlu.text import normalise
+from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_word_table
+from assistant.nlu.text import normal_text, normalise
 
 
 @dataclass(frozen=True)
 class Resources:
     base: BaseDictionary
     opencc: OpenCC
-    traditional: re.Pattern[str]  # any character OpenCC would change
+    traditional: frozenset[str]  # any character OpenCC would change
     readings: Readings
 
     @classmethod
@@ -38,7 +38,7 @@ class Resources:
         return cls(BaseDictionary.load(), OpenCC("t2s"), traditional_characters(), Readings.load())
 
     def to_simplified(self, text: str) -> str:
-        if not self.traditional.search(text):
+        if self.traditional.isdisjoint(text):
             return text  # OpenCC's pure-Python conversion is slow; most questions need none
         return self.opencc.convert(text)
 
@@ -46,14 +46,16 @@ class Resources:
         return normalise(text, self.to_simplified).text
 
 
-def traditional_characters() -> re.Pattern[str]:
+def traditional_characters() -> frozenset[str]:
+    """Characters OpenCC would change (a set: a regex class of 4,000 characters is ten times
+    slower to search, and every KB text is checked when an index is built)."""
     table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     chars = set()
     for line in table.read_text(encoding="utf-8").splitlines():
         source, _, targets = line.partition("\t")
         if len(source) == 1 and targets and targets.split()[0] != source:
             chars.add(source)
-    return re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]")
+    return frozenset(chars)
 
 
 def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
@@ -70,7 +72,6 @@ def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
 @dataclass
 class Engine:
     revision: int
-    lexicon: Lexicon
     analyzer: Analyzer
     index: Index
     entities: dict[str, str]  # canonical KB phrase → entity label
@@ -78,24 +79,26 @@ class Engine:
 
     def dictionary_lines(self) -> list[str]:
         """The KB's words as a jieba user dictionary (``word freq tag``), as this index cuts."""
-        freq = self.analyzer.segmenter.tokenizer.FREQ
-        return [f"{w} {freq[w]} {tag}" for w, tag in self.lexicon.user_words()]
+        freq = self.analyzer.segmenter.table.freq
+        tags = self.analyzer.segmenter.table.tags  # the lexicon's user words, sorted
+        return [f"{w} {freq[w]} {tag}" for w, tag in tags.items()]
 
 
 def build_engine(
     snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
 ) -> Engine:
-    lexicon = build_lexicon(snapshot, _memo(resources.normal))
-    tokenizer = make_tokenizer(resources.base, lexicon.user_words())
-    segmenter = Segmenter(tokenizer, lexicon)
+    lexicon = build_lexicon(
+        snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified))
+    )
+    table = make_word_table(resources.base, lexicon.user_words())
+    segmenter = Segmenter(table, lexicon)
     analyzer = Analyzer(resources.to_simplified, segmenter, None)
     with analyzer.caching():
         entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
         index = Index.build(entries, analyzer.segmented)
-        index.terms = frozenset(analyzer.canon_phrase(t) for t in lexicon.terms)
-        entities = {
-            c: label for p, label in lexicon.phrases.items() if (c := analyzer.canon_phrase(p))
-        }
+        canon = {p: analyzer.canon_phrase(p) for p in (*lexicon.phrases, *lexicon.terms)}
+        index.terms = frozenset(canon[t] for t in lexicon.terms)
+        entities = {c: label for p, label in lexicon.phrases.items() if (c := canon[p])}
         repair_terms = set(lexicon.terms)
         for term in lexicon.terms:
             repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
@@ -111,7 +114,6 @@ def build_engine(
     )
     return Engine(
         snapshot.revision,
-        lexicon,
         analyzer,
         index,
         entities,

@@ -13,6 +13,7 @@ and character bigrams, which survive segmentation differences and partial words.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from array import array
 from collections import Counter, defaultdict
@@ -84,7 +85,7 @@ def bigrams(text: str) -> list[str]:
         if len(run) == 1:
             out.append(run)
         else:
-            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            out.extend(map(operator.add, run, run[1:]))  # run[i] + run[i + 1]
     return out
 
 
@@ -213,13 +214,15 @@ class Index:
             for fname, texts in entry.fields.items():
                 w = SUBJECT_WEIGHTS.get(fname) or SUPPORT_WEIGHTS[fname]
                 subject = fname in SUBJECT_WEIGHTS
+                segmented = fname not in PROSE_FIELDS
+                names = fname in NAMING_FIELDS
                 for text in texts:
-                    if fname not in PROSE_FIELDS:
+                    if segmented:
                         terms = set(analyse(text).terms)
                         _accumulate(words, terms, w)
                         if subject:
                             word_subject |= terms
-                        if fname in NAMING_FIELDS:
+                        if names:
                             for t in terms:
                                 naming[t].add(i)
                     text_grams = set(bigrams(text))

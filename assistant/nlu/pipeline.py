@@ -118,8 +118,9 @@ class KbEntities:
         self.patterns.add(TIME, _TIME_PATTERNS)
 
     def load(self, phrases: dict[str, str]) -> None:
-        """``phrases``: canonical KB phrase → label."""
-        self.phrases.update(phrases)
+        """``phrases``: canonical KB phrase → label (taken over, not copied: it is large at
+        thousands of guides); date and time words are added to it."""
+        self.phrases = phrases
         for word in _DATE_WORDS:
             self.phrases.setdefault(word, DATE)
         for word in _TIME_WORDS:

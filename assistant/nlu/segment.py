@@ -1,20 +1,24 @@
-"""Segmentation with a KB-aware jieba, typo repair, and colloquial-to-standard rewriting.
+"""Segmentation with a KB-aware jieba dictionary, typo repair, and colloquial rewriting.
 
-Each index gets its own ``jieba.Tokenizer`` (never the module-level default one), built from a
-copy of jieba's main dictionary loaded once per process (``BaseDictionary``) plus the KB's
-words, so rebuilding after a publish neither reloads the main dictionary nor leaks words of
-an older KB revision into the new one.
+Each index gets its own ``WordTable`` (jieba's word → frequency table), built from a copy of
+jieba's main dictionary loaded once per process (``BaseDictionary``) plus the KB's words, so
+rebuilding after a publish neither reloads the main dictionary nor leaks words of an older KB
+revision into the new one. ``FastCut`` cuts as jieba does without its HMM.
+
+The ``jieba`` package itself is never imported: only its dictionary file is read. Importing
+it loads jieba's HMM model (``jieba.finalseg``), which nothing here uses; where byte code is
+not cached, compiling that model's tables costs about 60 MB of resident memory for good.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-import jieba
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.nlu.lexicon import Lexicon
 from assistant.nlu.pinyin import Readings
@@ -47,9 +51,9 @@ class BaseDictionary:
     def load(cls, min_freq: int = MIN_BASE_FREQ) -> BaseDictionary:
         freq: dict[str, int] = {}
         total = 0
-        with jieba.get_dict_file() as f:
+        with jieba_dictionary_path().open(encoding="utf-8") as f:
             for raw in f:
-                word, count, tag = raw.decode("utf-8").split(" ")[:3]
+                word, count, tag = raw.split(" ")[:3]
                 n = int(count)
                 if n < min_freq or tag.startswith("nr"):
                     continue
@@ -61,32 +65,55 @@ class BaseDictionary:
         return cls(freq, total)
 
 
+def jieba_dictionary_path() -> Path:
+    spec = importlib.util.find_spec("jieba")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jieba is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
+@dataclass
+class WordTable:
+    """What a ``jieba.Tokenizer`` knows: word → frequency (every prefix of a word present,
+    with frequency 0 if it is not a word itself), the total, and the KB words' tags."""
+
+    freq: dict[str, int]
+    total: int
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def add_word(self, word: str, freq: int, tag: str) -> None:
+        """As ``jieba.Tokenizer.add_word`` with an explicit frequency."""
+        self.freq[word] = freq
+        self.total += freq
+        self.tags[word] = tag
+        for i in range(1, len(word)):
+            self.freq.setdefault(word[:i], 0)
+
+
 WHOLE_MARGIN = 500  # how much likelier than its parts a KB word is made
 
 
-def make_tokenizer(base: BaseDictionary, words: Iterable[tuple[str, str]]) -> jieba.Tokenizer:
-    """A tokenizer that keeps each KB word whole, but no more eagerly than that.
+def make_word_table(base: BaseDictionary, words: Iterable[tuple[str, str]]) -> WordTable:
+    """jieba's main dictionary plus the KB's words, each kept whole, but no more eagerly than
+    that.
 
     A word gets the frequency that makes it a little likelier than the split jieba would
     otherwise make (jieba's ``suggest_freq`` with a margin): a fixed large frequency would
     let ``取公积金`` swallow the ``取`` of ``提取公积金``.
     """
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ = dict(base.freq)
-    tokenizer.total = base.total
-    tokenizer.initialized = True
-    cut = FastCut(tokenizer)
-    freqs = [(word, whole_frequency(tokenizer, cut, word), tag) for word, tag in words]
+    table = WordTable(dict(base.freq), base.total)
+    cut = FastCut(table)
+    freqs = [(word, whole_frequency(table, cut, word), tag) for word, tag in words]
     for word, freq, tag in freqs:
-        tokenizer.add_word(word, freq, tag)
-    return tokenizer
+        table.add_word(word, freq, tag)
+    return table
 
 
-def whole_frequency(tokenizer: jieba.Tokenizer, cut: FastCut, word: str) -> int:
+def whole_frequency(table: WordTable, cut: FastCut, word: str) -> int:
     p = 1.0
     for part in cut(word):
-        p *= tokenizer.FREQ.get(part, 1) / tokenizer.total
-    return max(int(p * tokenizer.total * WHOLE_MARGIN) + 1, tokenizer.FREQ.get(word, 0))
+        p *= table.freq.get(part, 1) / table.total
+    return max(int(p * table.total * WHOLE_MARGIN) + 1, table.freq.get(word, 0))
 
 
 @dataclass(frozen=True)
@@ -186,9 +213,9 @@ class FastCut:
     the single largest cost of a rebuild. ``test_fast_cut_agrees_with_jieba`` keeps it honest.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        self._freq = tokenizer.FREQ
-        self._logtotal = math.log(tokenizer.total)
+    def __init__(self, table: WordTable) -> None:
+        self._freq = table.freq
+        self._logtotal = math.log(table.total)
         self._logp: dict[str, float] = {}
 
     def __call__(self, text: str) -> list[str]:
@@ -218,21 +245,28 @@ class FastCut:
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
-        freq = self._freq
+        freq = self._freq.get
+        logp = self._logp.get
         best = [0.0] * (n + 1)
         nxt = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             top, top_end = None, k
             end = k + 1
             frag = s[k]
-            while end <= n and frag in freq:
-                f = freq[frag]
+            f = freq(frag)
+            while f is not None:
                 if f:
-                    score = self._logp_of(frag, f) + best[end]
+                    lp = logp(frag)
+                    if lp is None:
+                        lp = self._logp_of(frag, f)
+                    score = lp + best[end]
                     if top is None or score >= top:
                         top, top_end = score, end
+                if end == n:
+                    break
                 end += 1
                 frag = s[k:end]
+                f = freq(frag)
             if top is None:  # not even the character is known: it stands alone
                 top, top_end = self._logp_of(s[k], 0) + best[k + 1], k + 1
             best[k], nxt[k] = top, top_end
@@ -267,9 +301,9 @@ class Segmenter:
     or the KB's) or cut into characters, so an unknown word never passes for a specific term.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer, lexicon: Lexicon) -> None:
-        self.tokenizer = tokenizer
-        self.cut = FastCut(tokenizer)
+    def __init__(self, table: WordTable, lexicon: Lexicon) -> None:
+        self.table = table
+        self.cut = FastCut(table)
         self._synonyms = lexicon.synonyms
         self._inner: dict[str, list[str]] = {}
         variants = sorted(lexicon.synonyms, key=len, reverse=True)
@@ -308,7 +342,7 @@ class Segmenter:
         return hit
 
     def _inner_words(self, word: str) -> list[str]:
-        freq = self.tokenizer.FREQ
+        freq = self.table.freq
         n = len(word)
         return [
             g

@@ -5,6 +5,9 @@ Questions here are our own (never the development set's): they specify behaviour
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import jieba
@@ -12,6 +15,7 @@ import pytest
 
 from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.decide import EMPTY_MESSAGE, NO_MATCH_MESSAGE
+from assistant.nlu.engine import Resources
 from assistant.nlu.runtime import Nlu, NluPipeline, to_public
 
 
@@ -94,6 +98,37 @@ def test_typos_dialect_and_scripts_reach_the_right_guide(
     assert (answer["status"], first(answer)) == ("matched", guide)
 
 
+def test_cantonese_mou_zo_a_job_is_unemployment_not_a_lost_document(pipeline: NluPipeline) -> None:
+    answer = ask(pipeline, "上个月冇咗工作，想申请失业金")  # 冇咗: gone, not 丢了
+    assert (answer["status"], first(answer)) == ("matched", "失业保险金申领")
+    assert all((r["situation"] or {}).get("key") != "lost" for r in answer["results"])
+
+
+def test_a_vehicle_plate_is_not_a_business_licence(pipeline: NluPipeline) -> None:
+    for question in ("车牌照唔见咗点算", "摩托车牌照丢了"):
+        _aligned, words = pipeline.engine.analyzer.canonical(question)
+        assert "营业执照" not in words and "机动车号牌" in words
+        answer = ask(pipeline, question)  # plates are not a service of ours
+        assert answer["status"] == "no_match" and "营业执照" not in first(answer)
+    assert first(ask(pipeline, "想开士多，牌照点办")) == "个体工商户设立登记"  # 牌照 still is one
+
+
+@pytest.mark.parametrize(
+    ("question", "guide"),
+    [
+        ("生完孩子，孩子户口在哪里报", "出生登记"),
+        ("老婆生孩子了，要给孩子落户", "出生登记"),
+        ("驾驶证快到期，想换新", "机动车驾驶证期满换证"),  # 换新 is 换领
+        ("两公婆想离婚要带咩", "内地居民离婚登记"),
+    ],
+)
+def test_everyday_words_for_birth_renewal_and_divorce_find_the_guide(
+    pipeline: NluPipeline, question: str, guide: str
+) -> None:
+    answer = ask(pipeline, question)
+    assert (answer["status"], first(answer)) == ("matched", guide)
+
+
 def test_entities_are_reported_where_the_citizen_typed_them(pipeline: NluPipeline) -> None:
     text = "明天上午去海丰县政务服务中心补办身份證"
     answer = ask(pipeline, text)
@@ -168,13 +203,22 @@ def test_a_publish_is_seen_by_the_next_question(nlu: Nlu, kb_snapshot: KbSnapsho
     assert (after.status, after.results[0].name) == ("matched", "社会保障卡申领")
 
 
-def test_each_index_has_its_own_jieba_and_leaves_the_global_one_alone(
-    pipeline: NluPipeline,
+def test_each_index_has_its_own_word_table_and_leaves_the_main_dictionary_alone(
+    pipeline: NluPipeline, nlu_resources: Resources
 ) -> None:
-    tokenizer = pipeline.engine.analyzer.segmenter.tokenizer
-    assert tokenizer is not jieba.dt
-    assert tokenizer.FREQ.get("社会保障卡申领", 0) > 0
-    assert "社会保障卡申领" not in jieba.dt.FREQ
+    table = pipeline.engine.analyzer.segmenter.table
+    assert table.freq is not nlu_resources.base.freq
+    assert table.freq.get("社会保障卡申领", 0) > 0
+    assert "社会保障卡申领" not in nlu_resources.base.freq
+
+
+def test_the_pipeline_does_not_import_jieba_and_its_hmm_model() -> None:
+    code = "import sys, assistant.nlu.runtime; print('jieba' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(
@@ -196,9 +240,12 @@ def test_kb_words_are_kept_whole_by_the_segmenter(
 
 def test_fast_cut_agrees_with_jieba(pipeline: NluPipeline, kb_snapshot: KbSnapshot) -> None:
     segmenter = pipeline.engine.analyzer.segmenter
+    tokenizer = jieba.Tokenizer()  # jieba itself, with the very same word table
+    tokenizer.FREQ, tokenizer.total = segmenter.table.freq, segmenter.table.total
+    tokenizer.initialized = True
     texts = ["abc 123 身份证ABC12.5%的", "a1b2 c3", "\r\n 你好\t世界", "2024年3月5号办社保IC卡"]
     for g in kb_snapshot.guides:
         x = g.guide
         texts += [x.name, x.summary, *x.aliases, *x.examples, *x.acceptance_conditions]
     for text in texts:
-        assert segmenter.cut(text) == list(segmenter.tokenizer.cut(text, HMM=False)), text
+        assert segmenter.cut(text) == list(tokenizer.cut(text, HMM=False)), text
