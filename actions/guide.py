@@ -103,6 +103,44 @@ class ActionFindGuide(ServiceAction):
         return None
 
 
+class ActionGuideOrFallback(ServiceAction):
+    """When Rasa cannot tell what is asked (``nlu_fallback``) or takes it for out of scope, the
+    app's NLU may still recognise a service in the words ("上班的时候手被机器压伤了…" is 工伤
+    认定申请): then the citizen gets the guide, the aspect asked of it, or the clarifying
+    question at once, as on every other channel. Otherwise the two-stage fallback starts, or the
+    polite out-of-scope answer is given."""
+
+    def name(self) -> str:
+        return "action_guide_or_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = user_text(tracker)
+        kb = self.services.kb()
+        found = finder.find(self.services.nlu, kb, text) if text else Finding("no_match")
+        if found.status == "matched":  # the app's NLU is confident (its scorer's threshold)
+            aspect = aspects.ASPECT_OF_INTENT.get(_guessed_intent(tracker))
+            if aspect is None or found.guide is None:
+                return guide_events(found) + present(self.services, dispatcher, found)
+            return guide_events(found) + ANSWERS[aspect](
+                self.services, kb, tracker, dispatcher, found.guide, found.situation
+            )
+        if found.named and found.status == "ambiguous":
+            ask(dispatcher, found)
+            return []
+        if intent(tracker) == "nlu_fallback":
+            return [FollowupAction("action_two_stage_fallback")]
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
+def _guessed_intent(tracker: Tracker) -> str:
+    """Rasa's best intent other than the fallback (what the words most look like)."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((str(r["name"]) for r in ranking if r.get("name") != "nlu_fallback"), "")
+
+
 class ActionAnswerAspect(ServiceAction):
     """Materials, fee, time limit, where, hours, online: of the guide named in the question,
     else of the conversation's current guide."""

@@ -10,6 +10,7 @@ from actions.services import Services
 ACTIONS = (
     guide.ActionFindGuide,
     guide.ActionAnswerAspect,
+    guide.ActionGuideOrFallback,
     core.ActionHandoff,
     core.ActionRateService,
     core.ActionDefaultAskAffirmation,

@@ -80,7 +80,10 @@ def by_name(kb: KbSnapshot, name: str, situation: str | None = None) -> Finding:
 def find(nlu: NluLike, kb: KbSnapshot, text: str) -> Finding:
     """What the app's NLU makes of ``text``."""
     p, _doc = nlu.parse(kb, text)
-    named = any(e.label in NAMING_LABELS for e in p.entities)
+    candidates = [r.name for r in p.results[:1]] if p.status == "matched" else []
+    if p.status == "ambiguous" and p.clarify is not None:
+        candidates = [o.name for o in p.clarify.options]
+    named = _names_a_service(kb, p, candidates)
     if p.status == "matched" and p.results:
         top = p.results[0]
         if top.kind == "theme":
@@ -100,3 +103,19 @@ def find(nlu: NluLike, kb: KbSnapshot, text: str) -> Finding:
         ]
         return Finding("ambiguous", question=p.clarify.question, options=options, named=named)
     return Finding("no_match", message=p.message, named=named)
+
+
+def _names_a_service(kb: KbSnapshot, p: ParsePublic, candidates: list[str]) -> bool:
+    """The words name a service or life event, or a document that a candidate's name or
+    aliases carry ("居住证办下来要多久": 居住证 is a material elsewhere, and 居住证申领's name)."""
+    if any(e.label in NAMING_LABELS for e in p.entities):
+        return True
+    documents = {w for e in p.entities if e.label == "material" for w in (e.text, e.value) if w}
+    if not documents:
+        return False
+    for name in candidates:
+        guide = kb.guide(name)
+        names = [name, *(guide.guide.aliases if guide is not None else ())]
+        if any(d in n for d in documents for n in names):
+            return True
+    return False

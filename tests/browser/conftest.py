@@ -150,7 +150,8 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 SHANWEI = {"latitude": 22.7875, "longitude": 115.3755}  # beside 汕尾市民服务中心
 GREETER = ("zhou", "周导办", "greeter")
-MONDAY_MORNING = datetime(2026, 11, 23, 8, 30)  # a working day: every slot of the week is open
+MONDAY_MORNING = datetime(2026, 11, 23, 8, 30)
+DIALOGUE_WECHAT_TOKEN = "dialogue-token"  # a working day: every slot of the week is open
 
 
 @dataclass
@@ -265,6 +266,7 @@ def dialogue_site(
             # This is about the dialogue, not the degraded mode (tested with a fake Rasa): a
             # turn slowed down by a busy CI machine must not fall back to the app's NLU.
             rasa_timeout_seconds=30,
+            wechat_token=DIALOGUE_WECHAT_TOKEN,
         )
         app = create_app(settings, engine=engine)
         app.state.clock = lambda: MONDAY_MORNING

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.guide import ActionAnswerAspect, ActionFindGuide
+from actions.guide import ActionAnswerAspect, ActionFindGuide, ActionGuideOrFallback
 from actions.services import Services
 from assistant.conversation.finder import inform_payload
 from assistant.kb.snapshot import KbSnapshot
@@ -167,3 +168,44 @@ def test_a_district_after_being_asked_where_one_is_answers_the_nearest_halls(
     assert responses(messages)[0] == "utter_nearest"
     [halls] = cards(messages)
     assert halls["halls"][0]["name"].startswith("海丰县")
+
+
+def fallback_tracker(text: str, guess: str) -> Tracker:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": guess, "confidence": 0.3}]
+    return tracker(text, intent="nlu_fallback", ranking=ranking)
+
+
+def test_low_confidence_words_that_name_a_service_get_its_guide_at_once(
+    services: Services, kb: KbSnapshot
+) -> None:
+    t = fallback_tracker("上班的时候手被机器压伤了，老板不肯给报，该去哪里申请认定", "ask_location")
+    events, messages = run(ActionGuideOrFallback(services), t)
+    assert ("guide_name", "工伤认定申请") in {(e.get("name"), e.get("value")) for e in events}
+    assert "action_two_stage_fallback" not in str(events)
+    assert messages, "the aspect asked (where) is answered for that guide"
+
+
+def test_low_confidence_words_naming_no_service_start_the_two_stage_fallback(
+    services: Services,
+) -> None:
+    events, messages = run(
+        ActionGuideOrFallback(services), fallback_tracker("帮我写一首关于大海的诗", "chitchat")
+    )
+    assert events == [FollowupAction("action_two_stage_fallback")]
+    assert messages == []
+
+
+def test_out_of_scope_for_rasa_but_a_service_for_the_app_gets_the_guide(
+    services: Services,
+) -> None:
+    t = tracker("想在商业街开个手机维修店，就我自己干，先得办个什么照", intent="out_of_scope")
+    events, messages = run(ActionGuideOrFallback(services), t)
+    assert [c["name"] for c in cards(messages)] == ["个体工商户设立登记"]
+
+
+def test_out_of_scope_that_names_no_service_gets_the_polite_scope_answer(
+    services: Services,
+) -> None:
+    t = tracker("帮我订一张去深圳的火车票", intent="out_of_scope")
+    events, messages = run(ActionGuideOrFallback(services), t)
+    assert (events, responses(messages)) == ([], ["utter_out_of_scope"])

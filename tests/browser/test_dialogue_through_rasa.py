@@ -1,11 +1,16 @@
-"""The web chat through the real dialogue server: Rasa 3.6 with the trained model, its custom
-actions served by the app, in a phone-sized Chromium.
+"""The channels through the real dialogue server: Rasa 3.6 with the trained model, its custom
+actions served by the app (one Rasa for the module: it takes minutes to start).
 
+The web chat in a phone-sized Chromium:
 One conversation walks the flow the conversation issue names, all typed as a citizen would:
 a guide question, then "要带什么材料" → "多少钱" → "在哪办" → "帮我约明天上午" (hall and slot
 as buttons, name, phone and ID number typed) → "我能免交哪些" (consent) → "取消预约". Every
 turn must come from Rasa (``degraded: false``), and the booking must really be made and then
 cancelled in the database. Screenshots go to test-results/browser/.
+
+And the consistency check of ``tests/test_channel_consistency.py`` once more, now through Rasa:
+the web chat and WeChat must choose the guide the NLU API chooses, whatever intent Rasa
+recognised on the way.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from assistant.booking.models import Booking
-from tests.browser.conftest import Site, screenshot
+from tests.browser.conftest import DIALOGUE_WECHAT_TOKEN, Site, screenshot
+from tests.test_channel_consistency import by_api, by_web, by_wechat, questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa]
 
@@ -139,3 +146,16 @@ def test_vague_question_gets_a_clarifying_choice_from_the_dialogue(
     press(page, "补领")
     expect(page.get_by_role("article", name="办事指南：居民身份证补领")).to_be_visible()
     screenshot(page, "dialogue-clarified")
+
+
+def test_web_chat_and_wechat_choose_the_api_guide_through_rasa(dialogue_site: Site) -> None:
+    differ = []
+    with httpx.Client(base_url=dialogue_site.url, timeout=60) as client:
+        for n, q in enumerate(questions()):
+            api = by_api(client, q)
+            web = by_web(client, q, sender=f"web-rasa-consistency-{n}")
+            openid = f"oRasaConsistency{n:012d}"
+            wechat = by_wechat(client, q, openid, msg_id=7000 + n, token=DIALOGUE_WECHAT_TOKEN)
+            if not api == web == wechat:
+                differ.append(f"{q}: api={api} web={web} wechat={wechat}")
+    assert not differ, "channels disagree through Rasa:\n" + "\n".join(differ)
