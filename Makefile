@@ -32,10 +32,10 @@ setup: install ## Migrate the database and import the bundled knowledge base
 run: setup ## Set up everything, start every process, print the URL
 	@scripts/run.sh
 
-test: install ## Run the whole test suite (SQLite and PostgreSQL, browser tests, Rasa checks)
+test: install ## Run the whole test suite (Rasa checks, then SQLite and PostgreSQL, browser tests)
 	@scripts/ensure_test_deps.sh
-	@scripts/with_postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
 	@PY=$(PY) scripts/rasa.sh check
+	@scripts/with_postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: install ## ruff and mypy
 	@$(VENV)/bin/ruff check assistant actions channels tests

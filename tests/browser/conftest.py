@@ -27,7 +27,7 @@ from assistant.app import create_app
 from assistant.auth import service as auth_service
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.db import make_engine, session_scope
-from tests.browser import fake_chat
+from tests.browser import fake_chat, rasa_server
 from tests.conftest import KB_DIR
 from tests.waiver_support import seed_demo_shared_data
 
@@ -75,9 +75,9 @@ class LiveServer:
         return f"{self.url}/api/v1{path}"
 
 
-def _serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _serve(app: FastAPI, port: int = 0) -> tuple[uvicorn.Server, threading.Thread, str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -201,6 +201,16 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
 def open_page(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
     """open_page(viewport=PHONE) → a page of ``site`` in a fresh context, allowed to know its
     position (汕尾); JavaScript errors fail the test."""
+    yield from _pages(browser, site)
+
+
+@pytest.fixture
+def open_dialogue_page(browser: Browser, dialogue_site: Site) -> Iterator[Callable[..., Page]]:
+    """open_dialogue_page(viewport=PHONE) → like ``open_page``, on ``dialogue_site``."""
+    yield from _pages(browser, dialogue_site)
+
+
+def _pages(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
     contexts: list[BrowserContext] = []
     errors: list[str] = []
     refused: list[str] = []  # shown with a failure's captured output
@@ -226,3 +236,40 @@ def open_page(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
         c.close()
     print("HTTP errors the pages saw:", refused or "none")
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture(scope="module")
+def dialogue_site(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """The citizen pages with the real dialogue server: the app (demo citizens' shared data,
+    fixed clock) and ``rasa run`` with the trained model, its custom actions at the app's
+    ``/webhook``. One pair for the module: Rasa takes minutes to start. Every browser context
+    is a new web-chat session, hence a new conversation."""
+    rasa_server.require_rasa()
+    tmp = tmp_path_factory.mktemp("dialogue")
+    db = tmp / "browser.db"
+    shutil.copyfile(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    engine = make_engine(url)
+    seed_demo_shared_data(engine)
+    app_port = rasa_server.free_port()
+    with rasa_server.running_rasa(app_port=app_port, workdir=tmp) as rasa_url:
+        settings = Settings(
+            environment="test",
+            database_url=url,
+            data_dir=tmp,
+            kb_dir=KB_DIR,
+            port=app_port,
+            rasa_url=rasa_url,
+            # This is about the dialogue, not the degraded mode (tested with a fake Rasa): a
+            # turn slowed down by a busy CI machine must not fall back to the app's NLU.
+            rasa_timeout_seconds=30,
+        )
+        app = create_app(settings, engine=engine)
+        app.state.clock = lambda: MONDAY_MORNING
+        server, thread, base = _serve(app, port=app_port)
+        yield Site(base, app, uses_fake_chat=False)
+        server.should_exit = True
+        thread.join(timeout=10)
+    engine.dispose()
