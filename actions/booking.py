@@ -36,6 +36,22 @@ def day_label(day: date) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
+def asked(tracker: Tracker, slot: str) -> bool:
+    return tracker.get_slot("requested_slot") == slot
+
+
+def earlier_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before this turn: a word of another answer that the entity extractor
+    read as a day or a time (the 五 of 王五) must not undo the one chosen earlier."""
+    before_this_turn = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            before_this_turn = True
+        elif before_this_turn and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
 def form_guide(kb: KbSnapshot, tracker: Tracker) -> PublishedGuide | None:
     name = tracker.get_slot("service")
     found = finder.by_name(kb, name) if name else None
@@ -120,6 +136,8 @@ class ValidateAppointmentForm(FormValidationAction):
     ) -> dict[str, Any]:
         now = self.services.now()
         day = parse_date(str(value), now.date())
+        if day is None and not asked(tracker, "date"):  # e.g. the 五 of the name 王五
+            return {"date": earlier_value(tracker, "date")}
         if day is None:
             dispatcher.utter_message(text="没听清是哪一天，请从下面的日期中选择。")
             return {"date": None}
@@ -141,6 +159,8 @@ class ValidateAppointmentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         wish = parse_time(str(value))
+        if wish is None and not asked(tracker, "slot"):
+            return {"slot": earlier_value(tracker, "slot")}
         if wish is None:
             dispatcher.utter_message(text="请从下面的时段中选一个。")
             return {"slot": None}

@@ -17,14 +17,21 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.registry import build_executor
 from actions.services import Services
-from assistant.conversation.degraded import degraded_replies
+from assistant.conversation import rating
+from assistant.conversation.degraded import degraded_replies, rating_words, small_talk
 from assistant.conversation.gateway import RasaGateway, RasaUnavailable
-from assistant.conversation.messages import Turn, UserMessage
+from assistant.conversation.messages import Reply, Turn, UserMessage
 from assistant.conversation.sealing import seal
 from assistant.errors import InvalidInput
 from assistant.privacy import mask_text
 
 log = logging.getLogger(__name__)
+# Rasa answered with nothing (no rule or story covers the turn, or an action failed): the
+# citizen is never left without an answer.
+NO_REPLY = (
+    "不好意思，我没太明白您的意思。能换个说法再说一次吗？比如“补办身份证要带什么材料”"
+    "“帮我预约”“取消预约”。"
+)
 
 
 class Conversation:
@@ -48,11 +55,14 @@ class Conversation:
         try:
             replies = await self.gateway.send(message.sender_id, seal(secret, text), metadata)
             degraded = False
+            if not replies:
+                log.warning("Rasa gave no reply to %r", mask_text(text)[:40])
+                replies = [Reply(text=NO_REPLY)]
         except RasaUnavailable as exc:
             log.warning(
                 "Rasa unavailable (%s); answering %r in degraded mode", exc, mask_text(text)[:40]
             )
-            replies = await to_thread.run_sync(self._degraded, text)
+            replies = await to_thread.run_sync(self._degraded, text, message)
             degraded = True
         elapsed = (time.perf_counter() - started) * 1000
         return Turn(
@@ -62,9 +72,28 @@ class Conversation:
             elapsed_ms=round(elapsed, 1),
         )
 
-    def _degraded(self, text: str) -> list:
+    def _degraded(self, text: str, message: UserMessage) -> list[Reply]:
         s = self.services
-        return degraded_replies(s.nlu, s.kb(), text, s.settings.base_url)
+        if small_talk(text) == "rating":
+            self._record_rating(text, message)
+        return degraded_replies(s.nlu, s.kb(), text, s.settings.base_url, message.channel)
+
+    def _record_rating(self, text: str, message: UserMessage) -> None:
+        """A rating given while the dialogue is away is kept like one given to it."""
+        words = rating_words(text)
+        score = rating.score_of(words)
+        if score is None:
+            return
+        with self.services.session() as session:
+            rating.record(
+                session,
+                secret=self.services.settings.secret_key,
+                sender_id=message.sender_id,
+                channel=message.channel,
+                score=score,
+                guide_name=None,
+                comment=words,
+            )
 
     def warm_up(self) -> None:
         """Build the NLU pipeline in the background, so that the first citizen after a start
@@ -75,7 +104,7 @@ class Conversation:
 
     def _warm(self) -> None:
         try:
-            self._degraded("你好")
+            self._degraded("身份证丢了怎么补办", UserMessage(sender_id="warm-up"))
         except Exception:  # a failed warm-up only means a slower first answer
             log.exception("NLU warm-up failed")
 

@@ -208,3 +208,47 @@ def test_a_clarifying_button_answers_the_forms_service_question(services: Servic
     events, messages = run(ValidateAppointmentForm(services), t)
     assert events[0] == SlotSet("service", "居民身份证换领")
     assert messages == []
+
+
+def test_a_name_read_as_a_day_keeps_the_day_chosen_before(services: Services) -> None:
+    """The entity extractor may read the 五 of 王五 as a date: the answer is the name."""
+    t = tracker(
+        "王五",
+        intent="inform",
+        active_loop="appointment_form",
+        slots={"service": GUIDE, "hall": HALL, "slot": "09:30", "requested_slot": "name"},
+    )
+    t.events.insert(0, {"event": "slot", "name": "date", "value": "2026-11-24"})
+    t = with_new_slots(t, date="五", name="王五")
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert SlotSet("date", "2026-11-24") in events and SlotSet("name", "王五") in events
+    assert messages == []
+
+
+def test_a_word_read_as_a_time_keeps_the_time_chosen_before(services: Services) -> None:
+    t = tracker(
+        "陈一",
+        intent="inform",
+        active_loop="appointment_form",
+        slots={"service": GUIDE, "hall": HALL, "date": "2026-11-24", "requested_slot": "name"},
+    )
+    t.events.insert(0, {"event": "slot", "name": "slot", "value": "09:30"})
+    t = with_new_slots(t, slot="一", name="陈一")
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert SlotSet("slot", "09:30") in events and SlotSet("name", "陈一") in events
+    assert messages == []
+
+
+def test_an_unclear_day_when_the_day_was_asked_is_asked_again(services: Services) -> None:
+    t = with_new_slots(
+        tracker(
+            "随便",
+            intent="inform",
+            active_loop="appointment_form",
+            slots={"service": GUIDE, "hall": HALL, "requested_slot": "date"},
+        ),
+        date="随便",
+    )
+    events, messages = run(ValidateAppointmentForm(services), t)
+    assert events[0] == SlotSet("date", None)
+    assert messages[0]["text"] == "没听清是哪一天，请从下面的日期中选择。"

@@ -14,10 +14,13 @@ from contextlib import contextmanager
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from assistant.app import create_app
 from assistant.config import Settings
-from assistant.conversation.degraded import NOTICE
+from assistant.conversation.chat import NO_REPLY
+from assistant.conversation.degraded import NOTICE, WEB_NOTICE_WITH_CARD
+from assistant.conversation.models import ConversationRating
 from assistant.conversation.sealing import reveal
 from assistant.nlu.runtime import Nlu
 from tests.conversation.fake_rasa import FakeRasa, closed_port_url, fake_rasa
@@ -150,3 +153,53 @@ def test_a_question_over_the_limit_is_refused(chat_client: Chat, settings: Setti
     r = chat_client(closed_port_url()).post("/api/v1/chat", json={"sender_id": "w", "text": text})
     assert r.status_code == 422
     assert f"{settings.max_question_chars}个字以内" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("谢谢", "不客气，很高兴能帮到您！还有其他想了解的，直接问我就好。"),
+        ("好的", "好的。还有什么可以帮您？直接告诉我您要办的事就行。"),
+        ("拜拜", "好的，祝您办事顺利！还有问题随时来问我。"),
+    ],
+)
+def test_with_rasa_stopped_small_talk_gets_a_clerks_answer_not_a_guide(
+    chat_client: Chat, text: str, answer: str
+) -> None:
+    turn = ask(chat_client(closed_port_url()), text)
+    assert turn["degraded"] is True
+    assert turn["replies"] == [{"text": answer, "buttons": [], "card": None}]
+
+
+def test_with_rasa_stopped_a_greeting_says_what_works_now(chat_client: Chat) -> None:
+    turn = ask(chat_client(closed_port_url()), "你好", channel="wechat")
+    greeting, last = turn["replies"]
+    assert greeting["text"].startswith("您好！我是汕尾市政务服务智能导办") and not greeting["card"]
+    assert last["text"] == NOTICE
+
+
+def test_with_rasa_stopped_a_rating_is_thanked_and_recorded(
+    chat_client: Chat, engine: Engine
+) -> None:
+    turn = ask(chat_client(closed_port_url()), "满意", channel="web")
+    assert turn["replies"] == [
+        {"text": "感谢您的好评！我们会继续努力，祝您办事顺利。", "buttons": [], "card": None}
+    ]
+    with Session(engine) as session:
+        [row] = session.exec(select(ConversationRating)).all()
+    assert (row.score, row.channel, row.comment) == (5, "web", "满意")
+
+
+def test_on_the_web_the_degraded_notice_points_to_the_guide_cards_buttons(
+    chat_client: Chat,
+) -> None:
+    turn = ask(chat_client(closed_port_url()), "身份证丢了怎么补办", channel="web")
+    assert turn["replies"][0]["card"]["kind"] == "guide"
+    assert turn["replies"][-1]["text"] == WEB_NOTICE_WITH_CARD
+
+
+def test_an_empty_answer_from_rasa_still_answers_the_citizen(chat_client: Chat) -> None:
+    with rasa(answer=[]) as fake:
+        turn = ask(chat_client(fake.url), "取消预约")
+    assert turn["degraded"] is False
+    assert turn["replies"] == [{"text": NO_REPLY, "buttons": [], "card": None}]

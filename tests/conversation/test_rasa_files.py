@@ -147,3 +147,23 @@ def test_the_default_tracker_store_is_created_in_wal_mode(tmp_path: Path) -> Non
     assert path == (tmp_path / "rasa" / "trackers.db").resolve()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_no_form_takes_a_request_to_stop_or_a_courtesy_as_its_answer() -> None:
+    """A form fills its question's slot from whatever is typed, unless the intent says the
+    citizen did something else: "取消预约" or "不约了" must reach the rules that stop the form
+    (Rasa runs the active form first and applies rules only when the form finds no answer)."""
+    never_an_answer = {
+        "deny", "affirm", "goodbye", "thank", "greet", "chitchat", "out_of_scope",
+        "human_handoff", "rate_service", "cancel_appointment", "my_appointments", "check_waiver",
+    }  # fmt: skip
+    free_text = {
+        name: set(m.get("not_intent", []))
+        for name, slot in domain()["slots"].items()
+        for m in slot["mappings"]
+        if m["type"] == "from_text"
+    }
+    assert set(free_text) == {"service", "hall", "date", "slot", "name", "phone", "id_number"}
+    assert {name: never_an_answer - excluded for name, excluded in free_text.items()} == {
+        name: set() for name in free_text
+    }
