@@ -28,7 +28,6 @@ MAX_TERM = 8  # longest KB term that typo repair tries to restore
 MAX_INNER = 5  # longest word looked for inside a longer one
 INNER_MEMO = 100_000
 LOGP_MEMO = 50_000
-BLOCK_MEMO = 50_000  # cut Han runs: half of a 5,000-guide build's runs recur (注销, 变更, 补领…)
 
 
 MIN_BASE_FREQ = 5
@@ -218,20 +217,14 @@ class FastCut:
         self._freq = table.freq
         self._logtotal = math.log(table.total)
         self._logp: dict[str, float] = {}
-        self._blocks: dict[str, list[str]] = {}
 
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
-        blocks = self._blocks
         for block in _HAN_BLOCK.split(text):
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                if (words := blocks.get(block)) is None:
-                    if len(blocks) >= BLOCK_MEMO:
-                        blocks.clear()
-                    words = blocks[block] = self._cut_block(block)
-                out.extend(words)
+                out.extend(self._cut_block(block))
             else:
                 for piece in _SKIP.split(block):
                     if piece:
@@ -247,10 +240,8 @@ class FastCut:
         return lp
 
     def forget(self) -> None:
-        """Drop remembered probabilities and cuts (after an index build: keep the resident set
-        small)."""
+        """Drop remembered probabilities (after an index build: keep the resident set small)."""
         self._logp.clear()
-        self._blocks.clear()
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
