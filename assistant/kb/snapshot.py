@@ -11,13 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from assistant.kb import schema
 
-from assistant.kb import models, schema
-from assistant.kb.state import current_revision
+if TYPE_CHECKING:  # the database stack is imported where it is read: files-only users skip it
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,11 @@ class KbSnapshot:
 
 
 def load_snapshot(session: Session) -> KbSnapshot:
+    from sqlmodel import select
+
+    from assistant.kb import models
+    from assistant.kb.state import current_revision
+
     revision = current_revision(session)
     rows = session.exec(
         select(models.Guide, models.GuideVersion)
@@ -146,6 +151,10 @@ class KbCache:
         self._snapshot: KbSnapshot | None = None
 
     def get(self) -> KbSnapshot:
+        from sqlmodel import Session
+
+        from assistant.kb.state import current_revision
+
         with Session(self._engine) as session:
             revision = current_revision(session)
             snap = self._snapshot

@@ -25,7 +25,7 @@ from assistant.kb import schema
 from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.engine import Resources
 from assistant.nlu.kbsource import snapshot_of
-from assistant.nlu.runtime import NluPipeline, build_pipeline
+from assistant.nlu.runtime import NluPipeline, build_pipeline, release_free_memory
 
 VARIANTS = ("", "变更", "注销", "延续", "补办", "换发", "新办", "迁入", "迁出", "备案")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
@@ -177,9 +177,9 @@ def measure(
     rounds: int = 3,
 ) -> Figures:
     """Latency of each question; resident memory of the process after the questions, and its
-    growth since ``rss_before`` (taken just before the build, the KB snapshot already made):
-    the index, its dictionary, what the build left to the allocator, and the caches the
-    questions filled."""
+    growth since ``rss_before`` (taken just before the build, garbage collected and free heap
+    returned to the OS): the index, its dictionary, what the allocator keeps of the build and
+    the caches the questions filled."""
     for q in questions[:20]:  # warm up (first calls fill spaCy's vocabulary)
         pipeline(q)
     wall, cpu = [], []
@@ -204,23 +204,32 @@ def measure(
     )
 
 
+def settled_rss_mb() -> float:
+    """Resident memory once garbage is collected and free heap is handed back to the OS."""
+    gc.collect()
+    release_free_memory()
+    return rss_mb()
+
+
 def run(
     bundled: KbSnapshot,
     names: Sequence[tuple[str, str]],
     questions: Sequence[str],
     scale: int,
     resources: Resources,
-) -> list[Figures]:
-    gc.collect()
-    before = rss_mb()
+) -> tuple[list[Figures], float]:
+    """Figures for the bundled and the scaled KB, and the resident size of the scaled KB's
+    snapshot (the benchmark's input, freed after the build)."""
+    before = settled_rss_mb()
     small = build_pipeline(bundled, resources)
     figures = [measure("bundled KB", small, questions, before)]
     del small
+    empty = settled_rss_mb()
     scaled = scaled_snapshot(bundled, names, scale)
-    gc.collect()
-    before = rss_mb()
+    before = settled_rss_mb()
     big = build_pipeline(scaled, resources)
     del scaled  # the pipeline keeps nothing of the snapshot
+    settled_rss_mb()
     scaled_questions = [*questions, *(f"{short_name(n)}怎么办理" for _, n in names[::7])]
     figures.append(measure(f"scaled to {scale}", big, scaled_questions, before))
-    return figures
+    return figures, before - empty

@@ -16,6 +16,14 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from assistant.nlu.public import (  # noqa: F401  (the parse answer; importable from here too)
+    ClarifyPublic,
+    EntityPublic,
+    OptionPublic,
+    ParsePublic,
+    ResultPublic,
+    SituationPublic,
+)
 from assistant.timeutil import utcnow
 
 KEY_MAX = 200
@@ -74,48 +82,6 @@ class AttachedQuestion(SQLModel, table=True):
 class ParseRequest(BaseModel):
     text: str = Field(description="The citizen's question, as typed")
     top_k: int = Field(default=5, ge=1, le=10)
-
-
-class SituationPublic(BaseModel):
-    key: str
-    name: str
-
-
-class ResultPublic(BaseModel):
-    name: str
-    guide_id: int = Field(description="Guide id, or theme id when kind is theme")
-    kind: Literal["guide", "theme"]
-    score: float
-    situation: SituationPublic | None
-
-
-class EntityPublic(BaseModel):
-    label: str
-    text: str = Field(description="As typed by the citizen")
-    start: int
-    end: int
-    value: str = Field(description="Canonical form (simplified, standard word)")
-
-
-class OptionPublic(BaseModel):
-    label: str
-    name: str
-    guide_id: int
-    kind: Literal["guide", "theme"]
-
-
-class ClarifyPublic(BaseModel):
-    question: str
-    options: list[OptionPublic]
-
-
-class ParsePublic(BaseModel):
-    status: Literal["matched", "ambiguous", "no_match"]
-    results: list[ResultPublic]
-    entities: list[EntityPublic]
-    clarify: ClarifyPublic | None
-    message: str | None
-    elapsed_ms: float
 
 
 class UnansweredPublic(BaseModel):
