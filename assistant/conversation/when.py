@@ -12,23 +12,10 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal
 
+from assistant.nlu.text import chinese_number
+
 Period = Literal["morning", "afternoon"]
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -44,15 +31,8 @@ _MORNING = ("上午", "早上", "早晨", "上半天", "早点")
 
 
 def cn_number(text: str) -> int | None:
-    """``12`` → 12, ``十二`` → 12, ``二十五`` → 25, ``九`` → 9."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(c not in _CN_DIGITS for c in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    """``12`` → 12, ``十二`` → 12, ``二十五`` → 25, ``九`` → 9 (the NLU's numeral reader)."""
+    return int(text) if text.isdigit() else chinese_number(text)
 
 
 def parse_date(text: str, today: date) -> date | None:

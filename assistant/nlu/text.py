@@ -100,7 +100,7 @@ class Aligned:
         )
 
 
-def _chinese_number(numeral: str) -> int | None:
+def chinese_number(numeral: str) -> int | None:
     """``"六十"`` → 60, ``"二十五"`` → 25, ``"一九九零"`` → 1990; ``None`` if not a number."""
     if all(c in _NUMERAL_DIGITS for c in numeral):
         if len(numeral) == 1 or len(numeral) >= 3:  # 三 / 一九九零
@@ -137,7 +137,7 @@ def normalise(raw: str, to_simplified: Callable[[str], str]) -> Aligned:
     aligned = Aligned(simplified, aligned.origin, aligned.ends)
     spans = []
     for m in _NUMERAL_RE.finditer(aligned.text):
-        value = _chinese_number(m.group(0))
+        value = chinese_number(m.group(0))
         if value is not None:
             spans.append((m.start(), m.end(), str(value)))
     return aligned.replace(spans) if spans else aligned
