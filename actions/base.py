@@ -32,6 +32,12 @@ def entity(tracker: Tracker, name: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def guessed_intent(tracker: Tracker, default: str = "") -> str:
+    """Rasa's best intent other than the fallback (what the words most look like)."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((str(r["name"]) for r in ranking if r.get("name") != "nlu_fallback"), default)
+
+
 def intent(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import current_guide, position, user_text
+from actions.base import current_guide, guessed_intent, position, user_text
 from actions.guide import ServiceAction
 from actions.halls import ordered
 from assistant.conversation import finder, rating
@@ -117,8 +117,7 @@ class ActionDefaultAskAffirmation(ServiceAction):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        guess = next((r["name"] for r in ranking if r.get("name") != "nlu_fallback"), "ask_guide")
+        guess = guessed_intent(tracker, "ask_guide")
         text = user_text(tracker)
         found = finder.find(self.services.nlu, self.services.kb(), text) if text else None
         if found is not None and found.guide is not None and found.named:

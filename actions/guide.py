@@ -14,6 +14,7 @@ from actions.base import (
     current_guide,
     current_situation,
     entity,
+    guessed_intent,
     guide_events,
     intent,
     resolve,
@@ -120,7 +121,7 @@ class ActionGuideOrFallback(ServiceAction):
         kb = self.services.kb()
         found = finder.find(self.services.nlu, kb, text) if text else Finding("no_match")
         if found.status == "matched":  # the app's NLU is confident (its scorer's threshold)
-            aspect = aspects.ASPECT_OF_INTENT.get(_guessed_intent(tracker))
+            aspect = aspects.ASPECT_OF_INTENT.get(guessed_intent(tracker))
             if aspect is None or found.guide is None:
                 return guide_events(found) + present(self.services, dispatcher, found)
             return guide_events(found) + ANSWERS[aspect](
@@ -133,12 +134,6 @@ class ActionGuideOrFallback(ServiceAction):
             return [FollowupAction("action_two_stage_fallback")]
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
-
-
-def _guessed_intent(tracker: Tracker) -> str:
-    """Rasa's best intent other than the fallback (what the words most look like)."""
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    return next((str(r["name"]) for r in ranking if r.get("name") != "nlu_fallback"), "")
 
 
 class ActionAnswerAspect(ServiceAction):

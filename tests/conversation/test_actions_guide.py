@@ -209,3 +209,13 @@ def test_out_of_scope_that_names_no_service_gets_the_polite_scope_answer(
     t = tracker("帮我订一张去深圳的火车票", intent="out_of_scope")
     events, messages = run(ActionGuideOrFallback(services), t)
     assert (events, responses(messages)) == ([], ["utter_out_of_scope"])
+
+
+def test_a_document_that_names_its_guide_gets_that_guides_answer_without_a_current_guide(
+    services: Services,
+) -> None:
+    # 居住证 is a material of other guides too, but it is what 居住证申领 issues.
+    t = tracker("居住证办下来要多长时间", intent="ask_duration")
+    events, messages = run(ActionAnswerAspect(services), t)
+    assert ("guide_name", "居住证申领") in {(e.get("name"), e.get("value")) for e in events}
+    assert responses(messages)[0] in ("utter_duration_days", "utter_duration_instant")
