@@ -10,6 +10,7 @@ what Rasa's actions call to choose a guide.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -109,9 +110,14 @@ def by_web(client: httpx.Client, question: str, sender: str) -> Choice:
 def guide_answered(client: httpx.Client, text: str) -> Choice | None:
     """A question about one aspect (fee, time limit, where) is answered in words that quote the
     guide: 办理“居民身份证补领”需要缴费…"""
-    names = {g["name"] for g in client.get("/api/v1/guides", params={"limit": 500}).json()["items"]}
-    quoted = next((q for q in _QUOTED.findall(text) if q in names), None)
+    quoted = next((q for q in _QUOTED.findall(text) if q in guide_names(client)), None)
     return Choice("guide", (quoted,)) if quoted else None
+
+
+@functools.cache
+def guide_names(client: httpx.Client) -> frozenset[str]:
+    items = client.get("/api/v1/guides", params={"limit": 500}).json()["items"]
+    return frozenset(g["name"] for g in items)
 
 
 def by_wechat(
