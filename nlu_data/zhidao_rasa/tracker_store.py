@@ -28,7 +28,6 @@ a power cut can lose the last turns, never corrupt the file.
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from typing import Any
 
@@ -37,8 +36,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-log = logging.getLogger(__name__)
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
