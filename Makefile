@@ -19,8 +19,10 @@ $(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: every later process (server, CLI, each test subprocess) starts from .pyc files,
+# even where PYTHONDONTWRITEBYTECODE is set (importing the app: ~9 s → ~4.5 s here).
 $(STAMP): requirements/app.lock pyproject.toml | $(UV)
-	@$(UV) pip install --python $(PY) -q -r requirements/app.lock
+	@$(UV) pip install --python $(PY) -q --compile-bytecode -r requirements/app.lock
 	@$(UV) pip install --python $(PY) -q --no-deps -e .
 	@touch $(STAMP)
 

@@ -10,9 +10,10 @@ cancelling. All citizens run at once; between two turns a citizen reads and type
 ``--think`` seconds on average (uniform ±50 %; 0 hammers the stack closed-loop).
 
 Prints the turn latency (p50, p99, max), turns per second, how many turns were answered in
-degraded mode, and the peak resident memory of each process given with ``--pid`` (sampled
-every 100 ms). ``scripts/bench_conversation.sh`` starts a fresh stack on free ports and runs
-this against it.
+degraded mode, and for each process given with ``--pid`` its peak resident memory (sampled
+every 100 ms) and the CPU time it spent per turn (where a turn's cost goes: on two cores, the
+CPU per turn of all processes bounds the turns per second the machine can serve).
+``scripts/bench_conversation.sh`` starts a fresh stack on free ports and runs this against it.
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ async def sample_rss(pids: list[int], peaks: dict[int, int], stop: asyncio.Event
         await asyncio.sleep(0.1)
 
 
+def cpu_seconds(pid: int) -> float:
+    p = psutil.Process(pid)
+    total = sum(p.cpu_times()[:2])
+    return total + sum(sum(c.cpu_times()[:2]) for c in p.children(recursive=True))
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -126,6 +133,7 @@ async def main() -> None:
     limits = httpx.Limits(max_connections=args.citizens + 5)
     async with httpx.AsyncClient(base_url=args.url, timeout=30, limits=limits) as client:
         await citizen(client, 999, Stats())  # warm-up: first parse, first queries
+        cpu_before = {pid: cpu_seconds(pid) for pid in args.pid}
         started = time.perf_counter()
         for r in range(args.rounds):
             await asyncio.gather(
@@ -135,6 +143,7 @@ async def main() -> None:
                 )
             )
         wall = time.perf_counter() - started
+        cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
     stop.set()
     await sampler
     lat = stats.latencies
@@ -150,7 +159,10 @@ async def main() -> None:
     print(f"degraded turns {stats.degraded}, HTTP errors {stats.errors}")
     for pid, rss in peaks.items():
         name = " ".join(psutil.Process(pid).cmdline()[1:4])
-        print(f"peak RSS pid {pid} ({name}): {rss / 2**20:.0f} MiB")
+        print(
+            f"pid {pid} ({name}): peak RSS {rss / 2**20:.0f} MiB, "
+            f"CPU {1000 * cpu[pid] / max(1, len(lat)):.1f} ms per turn"
+        )
 
 
 if __name__ == "__main__":

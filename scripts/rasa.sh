@@ -40,7 +40,8 @@ train() {
   fi
   echo "rasa: training (training data changed)…"
   local started=$SECONDS
-  (cd nlu_data && "$RASA" train --domain domain --data data --config config.yml \
+  # launch.py: the policies' rule-first wiring is part of the prediction graph stored in the model.
+  (cd nlu_data && "$RASA_VENV/bin/python" launch.py train --domain domain --data data --config config.yml \
       --out models --fixed-model-name zhidao --augmentation 0 --quiet)
   echo "$want" > "nlu_data/$STAMP"
   echo "rasa: trained in $((SECONDS - started)) s"

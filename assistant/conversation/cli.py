@@ -15,7 +15,8 @@ from assistant.kb import files
 
 app = typer.Typer(help="The Rasa dialogue server's generated files.", no_args_is_help=True)
 NLU_DIR = PROJECT_ROOT / "nlu_data"
-TRAINING_INPUTS = ("config.yml", "domain", "data", "dict")
+# launch.py and the policies shape the prediction graph stored in the model.
+TRAINING_INPUTS = ("config.yml", "domain", "data", "dict", "launch.py", "zhidao_rasa/policies.py")
 
 
 @app.command()
@@ -71,7 +72,11 @@ def training_hash(project: Path) -> str:
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
         root = project / name
-        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        paths = (
+            sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if root.is_dir()
+            else [root]
+        )
         for path in paths:
             digest.update(path.relative_to(project).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")

@@ -4,6 +4,10 @@ The Rasa server reads its endpoints from a file; ``assistant rasa endpoints`` wr
 one ``Settings`` object so that Rasa and the app never disagree: the custom actions are the
 app's ``/webhook``, conversations persist in an SQLite file under the data dir by default (or
 in PostgreSQL), and a Redis lock store is used when configured (several Rasa instances).
+
+The tracker store is Rasa's SQL store with a memory of the conversations it has just saved
+(``nlu_data/zhidao_rasa/tracker_store.py``); that memory is right only while one Rasa instance
+writes the conversations, so it is turned off when a Redis lock store is configured.
 """
 
 from __future__ import annotations
@@ -17,12 +21,17 @@ from sqlalchemy.engine import make_url
 
 from assistant.config import Settings
 
+TRACKER_STORE = "zhidao_rasa.tracker_store.CachingSQLTrackerStore"
+CACHED_CONVERSATIONS = 500
+
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    store = tracker_store(settings)
+    store["cache_size"] = 0 if settings.rasa_lock_store_url else CACHED_CONVERSATIONS
     config: dict[str, Any] = {
         "action_endpoint": {"url": f"http://{host}:{settings.port}/webhook"},
-        "tracker_store": tracker_store(settings),
+        "tracker_store": store,
     }
     if settings.rasa_lock_store_url:
         config["lock_store"] = lock_store(settings.rasa_lock_store_url)
@@ -32,10 +41,10 @@ def endpoints(settings: Settings) -> dict[str, Any]:
 def tracker_store(settings: Settings) -> dict[str, Any]:
     if not settings.rasa_tracker_store_url:
         path = (settings.data_dir / "rasa" / "trackers.db").resolve()
-        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+        return {"type": TRACKER_STORE, "dialect": "sqlite", "db": str(path)}
     url = make_url(settings.rasa_tracker_store_url)
     store: dict[str, Any] = {
-        "type": "SQL",
+        "type": TRACKER_STORE,
         "dialect": url.get_backend_name(),
         "url": url.host,
         "db": url.database,

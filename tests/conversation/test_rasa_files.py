@@ -105,11 +105,20 @@ def test_endpoints_default_to_sqlite_under_the_data_dir(tmp_path: Path) -> None:
     e = endpoints(Settings(data_dir=tmp_path, port=8123))
     assert e["action_endpoint"] == {"url": "http://127.0.0.1:8123/webhook"}
     assert e["tracker_store"] == {
-        "type": "SQL",
+        "type": "zhidao_rasa.tracker_store.CachingSQLTrackerStore",
         "dialect": "sqlite",
         "db": str((tmp_path / "rasa" / "trackers.db").resolve()),
+        "cache_size": 500,
     }
     assert "lock_store" not in e
+
+
+def test_the_tracker_store_class_is_where_rasa_will_import_it_from() -> None:
+    """Rasa falls back to an in-memory store (conversations lost on restart) with only a warning
+    when it cannot import the configured class; Rasa runs in nlu_data/, so the module is there."""
+    module, _, cls = endpoints(Settings())["tracker_store"]["type"].rpartition(".")
+    source = NLU_DIR / (module.replace(".", "/") + ".py")
+    assert f"class {cls}(SQLTrackerStore)" in source.read_text(encoding="utf-8")
 
 
 def test_endpoints_for_postgresql_and_redis(tmp_path: Path) -> None:
@@ -121,13 +130,14 @@ def test_endpoints_for_postgresql_and_redis(tmp_path: Path) -> None:
         )
     )
     assert e["tracker_store"] == {
-        "type": "SQL",
+        "type": "zhidao_rasa.tracker_store.CachingSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.local",
         "db": "rasa",
         "username": "zd",
         "password": "pw",
         "port": 5433,
+        "cache_size": 0,  # several Rasa instances (Redis locks): no instance may trust its memory
     }
     assert e["lock_store"] == {
         "type": "redis",
@@ -167,3 +177,26 @@ def test_no_form_takes_a_request_to_stop_or_a_courtesy_as_its_answer() -> None:
     assert {name: never_an_answer - excluded for name, excluded in free_text.items()} == {
         name: set() for name in free_text
     }
+
+
+def test_the_model_is_retrained_when_what_shapes_it_changes_and_only_then(tmp_path: Path) -> None:
+    """The fingerprint covers the training data and the code that builds the prediction graph
+    (launch.py, the rule-first policies), not Python's byte-code caches or the tracker store."""
+    from assistant.conversation.cli import TRAINING_INPUTS, training_hash
+
+    for name in TRAINING_INPUTS:
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith((".yml", ".py")):
+            target.write_text("# v1\n", encoding="utf-8")
+        else:
+            target.mkdir()
+            (target / "a.yml").write_text("v1\n", encoding="utf-8")
+    (tmp_path / "zhidao_rasa" / "tracker_store.py").write_text("# v1\n", encoding="utf-8")
+    before = training_hash(tmp_path)
+    (tmp_path / "zhidao_rasa" / "__pycache__").mkdir()
+    (tmp_path / "zhidao_rasa" / "__pycache__" / "policies.pyc").write_bytes(b"\0")
+    (tmp_path / "zhidao_rasa" / "tracker_store.py").write_text("# v2\n", encoding="utf-8")
+    assert training_hash(tmp_path) == before
+    (tmp_path / "zhidao_rasa" / "policies.py").write_text("# v2\n", encoding="utf-8")
+    assert training_hash(tmp_path) != before
