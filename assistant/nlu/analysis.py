@@ -187,9 +187,12 @@ class Analyzer:
 
     @contextmanager
     def caching(self) -> Iterator[None]:
-        """Remember KB texts while an index is built."""
+        """Remember KB texts (and the segmenter its cuts) while an index is built; nothing of it
+        stays after."""
         self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
+        self.segmenter.remember()
         try:
             yield
         finally:
             self._normal = self._canon = self._segmented = None
+            self.segmenter.forget()
