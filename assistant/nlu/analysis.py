@@ -135,7 +135,16 @@ class Analyzer:
         return self.segmenter.standardise(aligned)
 
     def terms(self, words: Iterable[str]) -> tuple[str, ...]:
-        return tuple(w for w in self.segmenter.search_words(words) if not is_stop(w))
+        """Content words, each after the dictionary words inside it (``search_words`` without
+        stop words; one pass: every KB text of an index build passes here)."""
+        inner = self.segmenter.inner_words
+        out: list[str] = []
+        for w in words:
+            if len(w) > 2:  # shorter words have no words inside
+                out.extend([t for t in inner(w) if not is_stop(t)])
+            if not is_stop(w):
+                out.append(w)
+        return tuple(out)
 
     def question(self, raw: str) -> Analysis:
         aligned, words = self.canonical(raw)
