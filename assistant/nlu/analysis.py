@@ -135,7 +135,16 @@ class Analyzer:
         return self.segmenter.standardise(aligned)
 
     def terms(self, words: Iterable[str]) -> tuple[str, ...]:
-        return tuple(w for w in self.segmenter.search_words(words) if not is_stop(w))
+        """Content words, each after the dictionary words inside it (``search_words`` without
+        stop words; one pass: every KB text of an index build passes here)."""
+        inner = self.segmenter.inner_words
+        out: list[str] = []
+        for w in words:
+            if len(w) > 2:  # shorter words have no words inside
+                out.extend([t for t in inner(w) if not is_stop(t)])
+            if not is_stop(w):
+                out.append(w)
+        return tuple(out)
 
     def question(self, raw: str) -> Analysis:
         aligned, words = self.canonical(raw)
@@ -187,9 +196,12 @@ class Analyzer:
 
     @contextmanager
     def caching(self) -> Iterator[None]:
-        """Remember KB texts while an index is built."""
+        """Remember KB texts (and the segmenter its cuts) while an index is built; nothing of it
+        stays after."""
         self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
+        self.segmenter.remember()
         try:
             yield
         finally:
             self._normal = self._canon = self._segmented = None
+            self.segmenter.forget()

@@ -103,7 +103,6 @@ def build_engine(
         for term in lexicon.terms:
             repair_terms.update(segmenter.inner_words(analyzer.normal(term)))
     analyzer.repair = TypoRepair(repair_terms, resources.readings, resources.base)
-    segmenter.forget()
     retriever = Retriever(
         index,
         inner=segmenter.inner_words,

@@ -28,6 +28,7 @@ MAX_TERM = 8  # longest KB term that typo repair tries to restore
 MAX_INNER = 5  # longest word looked for inside a longer one
 INNER_MEMO = 100_000
 LOGP_MEMO = 50_000
+BLOCK_MEMO = 50_000  # Han runs cut while an index is built (half of them recur: 注销, 变更…)
 
 
 MIN_BASE_FREQ = 5
@@ -217,14 +218,30 @@ class FastCut:
         self._freq = table.freq
         self._logtotal = math.log(table.total)
         self._logp: dict[str, float] = {}
+        # While an index is built: Han run → where its words end (bit i set: a word ends
+        # before character i). Ends, not words: lists of words kept during a build and freed
+        # after it leave the allocator's pages pinned by the index's objects (~25 MB).
+        self._blocks: dict[str, int] | None = None
 
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
+        blocks = self._blocks
         for block in _HAN_BLOCK.split(text):
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                out.extend(self._cut_block(block))
+                if blocks is None:
+                    out.extend(self._cut_block(block))
+                    continue
+                ends = blocks.get(block)
+                if ends is None:
+                    words = self._cut_block(block)
+                    if len(blocks) >= BLOCK_MEMO:
+                        blocks.clear()
+                    blocks[block] = _ends_mask(words)
+                    out.extend(words)
+                else:
+                    out.extend(_from_mask(block, ends))
             else:
                 for piece in _SKIP.split(block):
                     if piece:
@@ -239,9 +256,15 @@ class FastCut:
             lp = self._logp[word] = math.log(freq or 1) - self._logtotal
         return lp
 
+    def remember(self) -> None:
+        """Remember cuts from now on (an index build: the KB's texts repeat runs)."""
+        self._blocks = {}
+
     def forget(self) -> None:
-        """Drop remembered probabilities (after an index build: keep the resident set small)."""
+        """Drop remembered probabilities and cuts, and remember no more cuts (after an index
+        build: keep the resident set small)."""
         self._logp.clear()
+        self._blocks = None
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
@@ -276,7 +299,7 @@ class FastCut:
         while x < n:
             y = nxt[x]
             word = s[x:y]
-            if y - x == 1 and _ENG.match(word):
+            if y - x == 1 and word.isascii() and word.isalnum():  # jieba's [a-zA-Z0-9] runs
                 buf += word
             else:
                 if buf:
@@ -289,9 +312,26 @@ class FastCut:
         return words
 
 
+def _ends_mask(words: list[str]) -> int:
+    """Where the words of a cut end, as bits (``_from_mask`` cuts the run again from them)."""
+    mask, pos = 0, 0
+    for w in words:
+        pos += len(w)
+        mask |= 1 << pos
+    return mask
+
+
+def _from_mask(block: str, mask: int) -> list[str]:
+    words, start = [], 0
+    for end in range(1, len(block) + 1):
+        if mask >> end & 1:
+            words.append(block[start:end])
+            start = end
+    return words
+
+
 _HAN_BLOCK = re.compile(r"([\u4e00-\u9fd5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default
 _SKIP = re.compile(r"(\r\n|\s)")
-_ENG = re.compile(r"[a-zA-Z0-9]")
 
 
 class Segmenter:
@@ -308,6 +348,10 @@ class Segmenter:
         self._inner: dict[str, list[str]] = {}
         variants = sorted(lexicon.synonyms, key=len, reverse=True)
         self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
+
+    def remember(self) -> None:
+        """An index is being built: remember its cuts until ``forget``."""
+        self.cut.remember()
 
     def forget(self) -> None:
         """Drop what was remembered while an index was built."""
