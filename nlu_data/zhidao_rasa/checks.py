@@ -56,6 +56,25 @@ def check_rule_first_predictions() -> None:
         "end-to-end models must keep TED's prediction",
     )
 
+    class Policy:  # what RuleFirst is mixed into: Memoization or TED
+        def predict_action_probabilities(self, tracker: Any, domain: Any, *a: Any, **k: Any) -> str:
+            return "own prediction"
+
+        def _default_predictions(self, domain: Any) -> list[float]:
+            return [0.0, 0.0, 0.0]
+
+        def _prediction(self, probabilities: list[float]) -> tuple[str, list[float]]:
+            return ("empty", probabilities)
+
+    class Probe(RuleFirst, Policy):
+        pass
+
+    decided = Probe().predict_action_probabilities(None, None, rule_prediction=prediction(1.0))
+    check(decided == ("empty", [0.0, 0.0, 0.0]), f"a decided rule leaves nothing to do: {decided}")
+    for rule in (prediction(0.3), None):
+        own = Probe().predict_action_probabilities(None, None, rule_prediction=rule)
+        check(own == "own prediction", f"without a decided rule the policy predicts: {own}")
+
 
 def check_training_wires_the_rule_prediction(config_path: Path) -> None:
     """The prediction graph built from config.yml gives the rule-first policies the rule's vote."""

@@ -38,43 +38,37 @@ def rule_decided(rule_prediction: PolicyPrediction | None, kwargs: dict[str, Any
 
 
 class RuleFirst:
-    """Marks a policy whose prediction graph node should receive the RulePolicy's prediction."""
+    """Mixed in before a policy: its graph node receives the RulePolicy's prediction and the
+    policy predicts only when no rule decided."""
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        *,
+        rule_prediction: PolicyPrediction | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        if rule_decided(rule_prediction, kwargs):
+            return self._prediction(self._default_predictions(domain))  # type: ignore[attr-defined]
+        return super().predict_action_probabilities(  # type: ignore[misc]
+            tracker, domain, rule_only_data, **kwargs
+        )
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
 class RuleFirstMemoizationPolicy(RuleFirst, MemoizationPolicy):
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        *,
-        rule_prediction: PolicyPrediction | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        if rule_decided(rule_prediction, kwargs):
-            return self._prediction(self._default_predictions(domain))
-        return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)
+    pass
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True
 )
 class RuleFirstTEDPolicy(RuleFirst, TEDPolicy):
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        *,
-        rule_prediction: PolicyPrediction | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        if rule_decided(rule_prediction, kwargs):
-            return self._prediction(self._default_predictions(domain))
-        return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)
+    pass
 
 
 def wire_rule_prediction() -> None:
