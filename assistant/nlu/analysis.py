@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -126,6 +126,7 @@ class Analyzer:
         self._normal: _Recent | None = None
         self._canon: _Recent | None = None
         self._segmented: _Recent | None = None
+        self._known: Mapping[str, str] = {}
 
     def canonical(self, raw: str, *, repair: bool = True) -> tuple[Aligned, list[str]]:
         """The canonical text of ``raw`` (aligned to it) and its words."""
@@ -156,10 +157,13 @@ class Analyzer:
     def normal(self, text: str) -> str:
         """Normalised text (no typo repair, no synonyms)."""
         memo = self._normal
-        hit = memo.get(text) if memo is not None else None
+        if memo is None:
+            return normal_text(text, self._to_simplified)
+        hit = memo.get(text)
         if hit is None:
-            hit = normal_text(text, self._to_simplified)
-            if memo is not None:
+            hit = self._known.get(text)
+            if hit is None:
+                hit = normal_text(text, self._to_simplified)
                 memo.put(text, hit)
         return hit  # type: ignore[return-value]
 
@@ -180,6 +184,9 @@ class Analyzer:
 
     def canon_phrase(self, kb_text: str) -> str:
         """``canon`` without segmenting when no colloquial variant can occur in the text."""
+        hit = self._canon.get(kb_text) if self._canon is not None else None
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         normal = self.normal(kb_text)
         return normal if not self.segmenter.may_rewrite(normal) else self.canon(kb_text)
 
@@ -195,13 +202,15 @@ class Analyzer:
         return hit  # type: ignore[return-value]
 
     @contextmanager
-    def caching(self) -> Iterator[None]:
+    def caching(self, normalised: Mapping[str, str] | None = None) -> Iterator[None]:
         """Remember KB texts (and the segmenter its cuts) while an index is built; nothing of it
-        stays after."""
+        stays after. ``normalised``: texts already normalised (text → ``normal(text)``)."""
         self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
+        self._known = normalised if normalised is not None else {}
         self.segmenter.remember()
         try:
             yield
         finally:
             self._normal = self._canon = self._segmented = None
+            self._known = {}
             self.segmenter.forget()

@@ -58,9 +58,7 @@ def traditional_characters() -> frozenset[str]:
     return frozenset(chars)
 
 
-def _memo(f: Callable[[str], str]) -> Callable[[str], str]:
-    cache: dict[str, str] = {}
-
+def _memo(f: Callable[[str], str], cache: dict[str, str]) -> Callable[[str], str]:
     def g(text: str) -> str:
         if (hit := cache.get(text)) is None:
             hit = cache[text] = f(text)
@@ -87,13 +85,16 @@ class Engine:
 def build_engine(
     snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
 ) -> Engine:
+    # The lexicon's texts (names, aliases, materials, cues) recur all over the index's texts:
+    # what it normalised is not normalised again while the index is built.
+    normalised: dict[str, str] = {}
     lexicon = build_lexicon(
-        snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified))
+        snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified), normalised)
     )
     table = make_word_table(resources.base, lexicon.user_words())
     segmenter = Segmenter(table, lexicon)
     analyzer = Analyzer(resources.to_simplified, segmenter, None)
-    with analyzer.caching():
+    with analyzer.caching(normalised):
         entries = entries_from_snapshot(snapshot, analyzer.canon, analyzer.normal, attached)
         index = Index.build(entries, analyzer.segmented)
         canon = {p: analyzer.canon_phrase(p) for p in (*lexicon.phrases, *lexicon.terms)}
