@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
@@ -371,6 +371,12 @@ class ActionBook(ServiceAction):
                 now=self.services.now(),
                 working_days=settings.booking_horizon_working_days,
             )
+        except service.SlotFull as exc:
+            # Someone took the last place between the offer and the click: the form asks again,
+            # with buttons — for another time that day, or for another day when it is full.
+            dispatcher.utter_message(response="utter_booking_failed", reason=exc.message)
+            again = ("slot",) if exc.day_has_room else ("date", "slot")
+            return [SlotSet(s, None) for s in again] + [FollowupAction("appointment_form")]
         except AssistantError as exc:
             dispatcher.utter_message(response="utter_booking_failed", reason=exc.message)
             return reset

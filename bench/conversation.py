@@ -42,8 +42,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def id_number(n: int) -> str:
-    """A valid (fictitious) resident ID number: 城区, born 1980 + n, check digit computed."""
-    born = date(1980, 1, 1) + timedelta(days=373 * n)
+    """A valid (fictitious) resident ID number: 城区, born between 1980 and 2019, check digit."""
+    born = date(1980, 1, 1) + timedelta(days=373 * (n % 40))  # born 1980–2019: a real date
     first17 = f"441502{born:%Y%m%d}{100 + n % 900:03d}"
     return (
         first17

@@ -160,7 +160,7 @@ def _move(
     )
     capacity.lock_slots(session, [new_id, b.slot_id])
     if not capacity.take_place(session, new_id):
-        raise Conflict(service.full_message(session, c, day, now) + "您原来的预约保持不变。")
+        raise Conflict(service.slot_full(session, c, day, now).message + "您原来的预约保持不变。")
     capacity.release_place(session, b.slot_id)
     old = f"{b.day} {b.start:%H:%M}@{b.hall_id}"
     b.hall_id, b.group_key, b.slot_id = c.hall.id, c.group, new_id

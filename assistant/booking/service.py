@@ -172,7 +172,7 @@ def book(
             capacity=c.windows,
         )
         if not capacity.take_place(session, slot_id):
-            raise Conflict(full_message(session, c, data.day, now))
+            raise slot_full(session, c, data.day, now)
         b = _new_booking(c, person, slot, slot_id, data, key, fingerprint, now)
         session.add(b)
         session.flush()
@@ -302,14 +302,23 @@ def no_show_days(session: Session, key: str, today: date) -> list[date]:
     )
 
 
-def full_message(session: Session, c: Counter, day: date, now: datetime) -> str:
+class SlotFull(Conflict):
+    """The chosen time filled up (someone booked the last place first); says what is left."""
+
+    def __init__(self, message: str, *, day_has_room: bool) -> None:
+        super().__init__(message)
+        self.day_has_room = day_has_room
+
+
+def slot_full(session: Session, c: Counter, day: date, now: datetime) -> SlotFull:
     opening = hall_day(
         c.hall.hall, c.hall.id, day, calendar_service.records_between(session, day, day)
     )
     free = [v for v in _slot_views(session, c, opening, now) if v.bookable][:4]
     if free:
-        return f"该时段已约满。当天还可以预约：{'、'.join(f'{v.start:%H:%M}' for v in free)}。"
-    return "该时段已约满，当天已没有可预约的时段，请选择其他日期。"
+        times = "、".join(f"{v.start:%H:%M}" for v in free)
+        return SlotFull(f"该时段已约满。当天还可以预约：{times}。", day_has_room=True)
+    return SlotFull("该时段已约满，当天已没有可预约的时段，请选择其他日期。", day_has_room=False)
 
 
 def starts_at(b: Booking) -> datetime:

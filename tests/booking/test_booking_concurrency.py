@@ -16,8 +16,9 @@ from sqlmodel import Session, func, select
 
 from assistant.booking import catalog, queue_service, service
 from assistant.booking.models import Booking, SlotCapacity
+from assistant.booking.service import SlotFull
 from assistant.db import session_scope
-from assistant.errors import AssistantError, Conflict
+from assistant.errors import AssistantError
 from assistant.kb.snapshot import KbSnapshot
 from tests.booking.conftest import CITIZEN, GUIDE, HALL, MONDAY_8AM
 from tests.booking.factories import id_number
@@ -87,7 +88,7 @@ def test_200_concurrent_attempts_at_the_last_3_places_make_exactly_3_bookings(
     refused = [r for r in results if isinstance(r, AssistantError)]
     assert len(made) == 3
     assert len(refused) == 197
-    assert {type(r) for r in refused} == {Conflict}
+    assert {type(r) for r in refused} == {SlotFull}  # a Conflict (409) that says what is left
     assert all(r.message.startswith("该时段已约满") for r in refused)
     with Session(engine) as s:
         assert s.get(SlotCapacity, slot_id).booked == 20  # type: ignore[union-attr]

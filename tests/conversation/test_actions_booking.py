@@ -4,10 +4,12 @@ The city clock is Monday 23 November 2026, 08:30 (``NOW``): "明天" is Tuesday 
 
 from __future__ import annotations
 
+import itertools
+from datetime import date, time
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.booking import (
     ActionAskDate,
@@ -19,8 +21,10 @@ from actions.booking import (
     ValidateAppointmentForm,
 )
 from actions.services import Services
+from assistant.booking import service
 from assistant.conversation.sealing import seal
 from assistant.kb.snapshot import KbSnapshot
+from tests.booking.factories import id_number
 from tests.conversation.conftest import cards, responses, run, tracker
 
 GUIDE, HALL = "居民身份证补领", "城区政务服务中心"
@@ -182,6 +186,72 @@ def test_the_booking_is_made_confirmed_and_cancelled(services: Services) -> None
     assert events == [SlotSet("booking_code", None)]
     assert responses(messages)[0] == "utter_cancelled"
     assert cards(messages)[0]["status"] == "cancelled"
+
+
+PEOPLE = itertools.count()
+
+
+def fill(services: Services, slot: str, day: str = "2026-11-24") -> None:
+    """Other citizens (a new one each time) book ``slot`` until it is full."""
+    secret = services.settings.secret_key
+    for _ in range(50):
+        i = next(PEOPLE)
+        other = booked_slots(
+            services,
+            date=day,
+            slot=slot,
+            name="林静",
+            phone=seal(secret, f"137{i:08d}"),
+            id_number=seal(secret, id_number(i)),
+        )
+        t = tracker("确认预约", slots=other)
+        t.latest_message["message_id"] = f"other-citizen-{i:06d}"  # each booking its own request
+        _events, messages = run(ActionBook(services), t)
+        if responses(messages)[0] == "utter_booking_failed":
+            assert messages[0]["reason"].startswith("该时段已约满"), messages[0]["reason"]
+            return
+    raise AssertionError("the slot never filled up")
+
+
+def test_a_time_taken_meanwhile_is_asked_again_with_the_times_left(services: Services) -> None:
+    """Between the offered buttons and the click, someone else took the last place: the citizen
+    hears which times are left and the form asks for the time again (with buttons)."""
+    fill(services, "09:30")
+    t = tracker("IDmine001", slots=booked_slots(services))
+    events, messages = run(ActionBook(services), t)
+    assert responses(messages) == ["utter_booking_failed"]
+    assert messages[0]["reason"].startswith("该时段已约满。当天还可以预约：")
+    assert "09:30" not in messages[0]["reason"]
+    assert events == [SlotSet("slot", None), FollowupAction("appointment_form")]
+
+    asked = tracker("IDmine002", slots={**booked_slots(services), "slot": None})
+    _events, offered = run(ActionAskSlot(services), asked)
+    times = [b["title"][:5] for b in offered[0]["buttons"]]
+    assert times and "09:30" not in times
+
+
+def test_a_day_filled_up_meanwhile_asks_for_another_day(services: Services) -> None:
+    with services.session() as session:
+        view = service.day_view(
+            session=session,
+            kb=services.kb(),
+            hall_ref=HALL,
+            guide_ref=GUIDE,
+            day=date(2026, 11, 24),
+            now=services.now(),
+            working_days=services.settings.booking_horizon_working_days,
+        )
+    for s in view.slots:
+        if s.start != time(9, 30):
+            fill(services, f"{s.start:%H:%M}")
+    fill(services, "09:30")  # the citizen's time last: the whole day is gone when they click
+    events, messages = run(ActionBook(services), tracker("IDmine003", slots=booked_slots(services)))
+    assert messages[0]["reason"] == "该时段已约满，当天已没有可预约的时段，请选择其他日期。"
+    assert events == [
+        SlotSet("date", None),
+        SlotSet("slot", None),
+        FollowupAction("appointment_form"),
+    ]
 
 
 def test_cancelling_without_a_booking_in_this_conversation_says_where_to_cancel(
