@@ -18,7 +18,7 @@ from assistant.conversation.messages import Button
 from assistant.kb.snapshot import KbSnapshot, PublishedGuide, PublishedTheme
 
 if TYPE_CHECKING:
-    from assistant.nlu.models import ParsePublic
+    from assistant.nlu.public import ParsePublic
 
 Status = Literal["matched", "ambiguous", "no_match"]
 _PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.S)

@@ -16,14 +16,6 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from assistant.nlu.public import (  # noqa: F401  (the parse answer; importable from here too)
-    ClarifyPublic,
-    EntityPublic,
-    OptionPublic,
-    ParsePublic,
-    ResultPublic,
-    SituationPublic,
-)
 from assistant.timeutil import utcnow
 
 KEY_MAX = 200

@@ -10,13 +10,13 @@ from assistant.deps import EditorUser, KbDep, SessionDep, SettingsDep
 from assistant.errors import InvalidInput
 from assistant.nlu import service
 from assistant.nlu.models import (
-    ParsePublic,
     ParseRequest,
     QueueStatus,
     ResolveIn,
     UnansweredPublic,
     UnansweredQuestion,
 )
+from assistant.nlu.public import ParsePublic
 from assistant.nlu.runtime import Nlu
 
 router = APIRouter()

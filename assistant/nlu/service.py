@@ -20,12 +20,12 @@ from assistant.nlu.models import (
     KEY_MAX,
     TEXT_MAX,
     AttachedQuestion,
-    ParsePublic,
     QueueReason,
     QueueStatus,
     ResolveIn,
     UnansweredQuestion,
 )
+from assistant.nlu.public import ParsePublic
 from assistant.privacy import mask_text
 from assistant.timeutil import utcnow
 

@@ -27,6 +27,7 @@ a power cut can lose the last turns, never corrupt the file.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import OrderedDict
 from typing import Any
@@ -106,7 +107,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
     def _append(self, tracker: DialogueStateTracker, stored: int) -> None:
         """Write the events after the first ``stored`` ones (what Rasa's ``save`` writes)."""
-        events = list(tracker.events)[stored:]
+        events = list(itertools.islice(tracker.events, stored, None))
         if not events:
             return
         with self.session_scope() as session:

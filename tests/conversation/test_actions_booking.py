@@ -8,6 +8,7 @@ import itertools
 from datetime import date, time
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
@@ -280,32 +281,28 @@ def test_a_clarifying_button_answers_the_forms_service_question(services: Servic
     assert messages == []
 
 
-def test_a_name_read_as_a_day_keeps_the_day_chosen_before(services: Services) -> None:
-    """The entity extractor may read the 五 of 王五 as a date: the answer is the name."""
+@pytest.mark.parametrize(
+    ("name", "slot", "chosen", "misread"),
+    [("王五", "date", "2026-11-24", "五"), ("陈一", "slot", "09:30", "一")],
+    ids=["day", "time"],
+)
+def test_a_name_misread_as_a_day_or_time_keeps_the_one_chosen_before(
+    services: Services, name: str, slot: str, chosen: str, misread: str
+) -> None:
+    """The entity extractor may read the 五 of 王五 as a date (the 一 of 陈一 as a time): when
+    the name was asked, the answer is the name and the earlier choice stands."""
+    filled = {"service": GUIDE, "hall": HALL, "date": "2026-11-24", "slot": "09:30"}
+    del filled[slot]
     t = tracker(
-        "王五",
+        name,
         intent="inform",
         active_loop="appointment_form",
-        slots={"service": GUIDE, "hall": HALL, "slot": "09:30", "requested_slot": "name"},
+        slots={**filled, "requested_slot": "name"},
     )
-    t.events.insert(0, {"event": "slot", "name": "date", "value": "2026-11-24"})
-    t = with_new_slots(t, date="五", name="王五")
+    t.events.insert(0, {"event": "slot", "name": slot, "value": chosen})
+    t = with_new_slots(t, **{slot: misread, "name": name})
     events, messages = run(ValidateAppointmentForm(services), t)
-    assert SlotSet("date", "2026-11-24") in events and SlotSet("name", "王五") in events
-    assert messages == []
-
-
-def test_a_word_read_as_a_time_keeps_the_time_chosen_before(services: Services) -> None:
-    t = tracker(
-        "陈一",
-        intent="inform",
-        active_loop="appointment_form",
-        slots={"service": GUIDE, "hall": HALL, "date": "2026-11-24", "requested_slot": "name"},
-    )
-    t.events.insert(0, {"event": "slot", "name": "slot", "value": "09:30"})
-    t = with_new_slots(t, slot="一", name="陈一")
-    events, messages = run(ValidateAppointmentForm(services), t)
-    assert SlotSet("slot", "09:30") in events and SlotSet("name", "陈一") in events
+    assert SlotSet(slot, chosen) in events and SlotSet("name", name) in events
     assert messages == []
 
 

@@ -39,31 +39,21 @@ def seen_during_build(monkeypatch: pytest.MonkeyPatch, *, fail: bool) -> list[bo
 
 
 @pytest.mark.usefixtures("gc_state")
+@pytest.mark.parametrize("fail", [False, True], ids=["build", "failing-build"])
 @pytest.mark.parametrize("enabled", [True, False], ids=["gc-enabled", "gc-disabled"])
 def test_a_build_runs_without_cyclic_gc_and_leaves_it_as_it_was(
     monkeypatch: pytest.MonkeyPatch,
     kb_snapshot: KbSnapshot,
     nlu_resources: Resources,
     enabled: bool,
+    fail: bool,
 ) -> None:
     gc.enable() if enabled else gc.disable()
-    seen = seen_during_build(monkeypatch, fail=False)
-    runtime.build_pipeline(kb_snapshot, nlu_resources)
-    assert seen == [False]
-    assert gc.isenabled() is enabled
-
-
-@pytest.mark.usefixtures("gc_state")
-@pytest.mark.parametrize("enabled", [True, False], ids=["gc-enabled", "gc-disabled"])
-def test_a_failing_build_leaves_gc_as_it_was(
-    monkeypatch: pytest.MonkeyPatch,
-    kb_snapshot: KbSnapshot,
-    nlu_resources: Resources,
-    enabled: bool,
-) -> None:
-    gc.enable() if enabled else gc.disable()
-    seen = seen_during_build(monkeypatch, fail=True)
-    with pytest.raises(RuntimeError, match="could not be indexed"):
+    seen = seen_during_build(monkeypatch, fail=fail)
+    if fail:
+        with pytest.raises(RuntimeError, match="could not be indexed"):
+            runtime.build_pipeline(kb_snapshot, nlu_resources)
+    else:
         runtime.build_pipeline(kb_snapshot, nlu_resources)
     assert seen == [False]
     assert gc.isenabled() is enabled
