@@ -14,12 +14,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
 
+from zhidao_rasa import action_calls
 from zhidao_rasa.policies import RULE_PREDICTION, RuleFirst, rule_decided
 from zhidao_rasa.tracker_store import CachingSQLTrackerStore
 
@@ -187,10 +192,119 @@ def check_tracker_store() -> None:
         asyncio.run(main())
 
 
+def _conversation() -> DialogueStateTracker:
+    tracker = DialogueStateTracker("citizen-d", DOMAIN.slots)
+    ranking = [{"name": "ask_guide", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.1}]
+    tracker.update(
+        UserUttered(
+            "身份证丢了",
+            {"name": "ask_guide", "confidence": 0.9},
+            [{"entity": "service", "value": "居民身份证补领", "start": 0, "end": 3}],
+            {"intent_ranking": ranking},
+            metadata={"channel": "web", "lat": 22.78, "lon": 115.37},
+        )
+    )
+    tracker.update(SlotSet("guide", "居民身份证补领"))
+    tracker.update(ActionExecuted("action_find_guide"))
+    tracker.update(BotUttered("您要补领居民身份证，需要带……", {"custom": {"kind": "guide"}}))
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(
+        UserUttered(
+            "多少钱", {"name": "ask_fee", "confidence": 0.8}, [], {"intent_ranking": ranking}
+        )
+    )
+    return tracker
+
+
+def check_action_call_tracker() -> None:
+    tracker = _conversation()
+    full = tracker.current_state(EventVerbosity.ALL)
+    sent = action_calls.tracker_for_actions(tracker)
+    kinds = [e["event"] for e in sent["events"]]
+    check("bot" not in kinds, "the bot's messages are not sent to the action server")
+    check(
+        kinds == [e["event"] for e in full["events"] if e["event"] != "bot"],
+        f"every other event is sent, in order: {kinds}",
+    )
+    first = sent["events"][0]
+    check(first["metadata"] == {"channel": "web", "lat": 22.78, "lon": 115.37}, "metadata is sent")
+    check(first["parse_data"]["entities"][0]["value"] == "居民身份证补领", "entities are sent")
+    check("intent_ranking" not in first["parse_data"], "past messages go without their ranking")
+    check(
+        sent["latest_message"]["intent_ranking"] == full["latest_message"]["intent_ranking"],
+        "the latest message keeps its ranking",
+    )
+    check(
+        {k: v for k, v in sent.items() if k != "events"}
+        == {k: v for k, v in full.items() if k != "events"},
+        "slots, latest message, active loop… are Rasa's own",
+    )
+
+
+async def _check_action_calls() -> None:
+    """Against a stand-in action server that keeps the domain as rasa-sdk 3.21 does."""
+    from aiohttp import web
+
+    calls: list[dict[str, Any]] = []
+    server: dict[str, Any] = {"digest": None}
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        calls.append(
+            {"domain": "domain" in body, "digest": body.get("domain_digest"), "peer": peer}
+        )
+        if body.get("domain_digest") != server["digest"] and "domain" not in body:
+            return web.json_response({"error": "send the domain"}, status=449)
+        if "domain" in body:
+            server["digest"] = body.get("domain_digest")
+        return web.json_response({"events": [{"event": "slot", "name": "guide", "value": "ok"}]})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        out, nlg = CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({})
+
+        async def call() -> list[Any]:
+            action = RemoteAction("action_find_guide", endpoint)
+            return await action.run(out, nlg, _conversation(), DOMAIN)
+
+        events = await call()
+        check([e.as_dict()["value"] for e in events] == ["ok"], "the action's events come back")
+        await call()
+        server["digest"] = None  # the app restarted
+        events = await call()
+        check([e.as_dict()["value"] for e in events] == ["ok"], "a 449 is answered with the domain")
+        await call()
+    finally:
+        await action_calls.close_sessions()
+        await runner.cleanup()
+    digest = action_calls.domain_digest(DOMAIN)
+    check(all(c["digest"] == digest for c in calls), "every call carries the domain's digest")
+    check(
+        [c["domain"] for c in calls] == [True, False, False, True, False],
+        f"the domain goes first, then on request only: {[c['domain'] for c in calls]}",
+    )
+    check(len({c["peer"] for c in calls}) == 1, "one kept connection serves every call")
+
+
+def check_action_calls() -> None:
+    check_action_call_tracker()
+    asyncio.run(_check_action_calls())
+
+
 def run_all(config_path: Path = Path("config.yml")) -> None:
     check_rule_first_predictions()
     check_training_wires_the_rule_prediction(config_path)
     check_tracker_store()
+    check_action_calls()
     print(
-        "zhidao_rasa: rule-first policies wired, tracker store keeps every turn (self-check passed)"
+        "zhidao_rasa: rule-first policies wired, tracker store keeps every turn, custom-action"
+        " calls send the domain once and no bot messages (self-check passed)"
     )

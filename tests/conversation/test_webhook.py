@@ -62,3 +62,20 @@ def test_an_unknown_action_is_a_404_rasa_understands(app_client: TestClient) -> 
     r = app_client.post("/webhook", json=action_call("action_nope", "x", "greet"))
     assert r.status_code == 404
     assert r.json()["action_name"] == "action_nope"
+
+
+def test_the_domain_is_sent_once_then_its_digest_is_enough(app_client: TestClient) -> None:
+    """Rasa (nlu_data/zhidao_rasa/action_calls.py) sends the domain with its digest once, then
+    the digest only; a digest the app does not know is a 449, and Rasa sends the domain again."""
+    call = action_call("action_find_guide", "想办护照", "ask_guide")
+    domain = call.pop("domain")
+    unknown = app_client.post("/webhook", json=call | {"domain_digest": "d1"})
+    assert unknown.status_code == 449
+    assert unknown.json()["action_name"] == "action_find_guide"
+    first = app_client.post("/webhook", json=call | {"domain_digest": "d1", "domain": domain})
+    assert first.status_code == 200, first.text
+    again = app_client.post("/webhook", json=call | {"domain_digest": "d1"})
+    assert again.status_code == 200, again.text
+    assert again.json()["events"][1]["value"] == "普通护照申领"
+    new_model = app_client.post("/webhook", json=call | {"domain_digest": "d2"})
+    assert new_model.status_code == 449
