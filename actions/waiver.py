@@ -104,15 +104,14 @@ class ActionCheckWaiver(ServiceAction):
             channel=channel,
         )
         try:
-            with self.services.session() as session:
-                result = run_check(
-                    session=session,
-                    kb=kb,
-                    providers=self.services.shared_data,
-                    settings=settings,
-                    request=request,
-                    requester=Requester(channel.value, tracker.sender_id),
-                )
+            result = run_check(
+                engine=self.services.engine,
+                kb=kb,
+                providers=self.services.shared_data,
+                settings=settings,
+                request=request,
+                requester=Requester(channel.value, tracker.sender_id),
+            )
         except AssistantError as exc:
             dispatcher.utter_message(text=exc.message)
             return [SlotSet("consent", None)]

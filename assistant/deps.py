@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Cookie, Depends, Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from assistant.auth import service as auth_service
@@ -18,6 +19,10 @@ from assistant.kb.snapshot import KbCache, KbSnapshot
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -34,6 +39,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": commit before the response is sent, so a client that got 200 sees its
 # write in its very next request, and a failed commit is an error response, not a lost write.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# For services that open their own short transactions (``db.write_session``), e.g. bookings.
+EngineDep = Annotated[Engine, Depends(get_engine)]
 KbDep = Annotated[KbSnapshot, Depends(get_kb)]
 SessionToken = Annotated[str | None, Cookie(alias="zd_session")]
 

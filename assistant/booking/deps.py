@@ -1,4 +1,4 @@
-"""Dependencies of the booking routers: the engine (for write transactions) and the clock."""
+"""Dependencies of the booking routers: the clock (the engine is ``assistant.deps.EngineDep``)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.engine import Engine
-
-
-def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
 
 
 def get_now(request: Request) -> datetime:
@@ -18,5 +13,4 @@ def get_now(request: Request) -> datetime:
     return request.app.state.clock()  # type: ignore[no-any-return]
 
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -22,7 +22,7 @@ from assistant.booking import (
     queue_service,
     service,
 )
-from assistant.booking.deps import EngineDep, NowDep
+from assistant.booking.deps import NowDep
 from assistant.booking.distance import Order, check_position
 from assistant.booking.models import (
     BookingCreate,
@@ -35,7 +35,7 @@ from assistant.booking.models import (
 )
 from assistant.booking.present import booking_public
 from assistant.booking.staff_router import router as staff_router
-from assistant.deps import KbDep, SessionDep, SettingsDep
+from assistant.deps import EngineDep, KbDep, SessionDep, SettingsDep
 from assistant.errors import InvalidInput
 
 router = APIRouter(tags=["booking"])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from assistant.booking import calendar_service, catalog, changes, queue_service
-from assistant.booking.deps import EngineDep, NowDep
+from assistant.booking.deps import NowDep
 from assistant.booking.models import (
     BookingPublic,
     CalendarException,
@@ -19,7 +19,7 @@ from assistant.booking.models import (
     TicketPublic,
 )
 from assistant.booking.present import booking_public, placed_public, ticket_public
-from assistant.deps import GreeterUser, KbDep, SessionDep, StaffUser
+from assistant.deps import EngineDep, GreeterUser, KbDep, SessionDep, StaffUser
 
 router = APIRouter(tags=["hall staff"])
 

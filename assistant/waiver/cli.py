@@ -66,16 +66,17 @@ def check(
 def _run(guide: str, id_number: str, situation: str | None, consent: bool) -> WaiverCheckPublic:
     c = context(migrate=True)
     request = CheckRequest(guide, id_number, consent, situation, Channel.cli)
+    with session_scope(c.engine) as session:
+        kb = load_snapshot(session)
     try:
-        with session_scope(c.engine) as session:
-            result = run_check(
-                session=session,
-                kb=load_snapshot(session),
-                providers=provider_factory(c.settings),
-                settings=c.settings,
-                request=request,
-                requester=Requester("cli", getpass.getuser()),
-            )
+        result = run_check(
+            engine=c.engine,
+            kb=kb,
+            providers=provider_factory(c.settings),
+            settings=c.settings,
+            request=request,
+            requester=Requester("cli", getpass.getuser()),
+        )
     except AssistantError as exc:
         typer.echo(exc.message, err=True)
         raise typer.Exit(1) from None

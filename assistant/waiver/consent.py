@@ -61,9 +61,12 @@ def require_consent(consent: bool) -> None:
 def enforce_rate_limit(session: Session, *, requester_hash: str, limit: int, now: datetime) -> None:
     """At most ``limit`` checks per requester in any minute, counted in the database.
 
-    Two simultaneous requests of the same requester may both pass at the boundary (a soft
-    limit, by at most the number of concurrent requests): enough against repeats and
-    enumeration, without a lock on every check.
+    Run it in the ``write_session`` that then records the consent. On SQLite that transaction
+    holds the write lock from its start, so the count and the insert are one step and the limit
+    is exact. On PostgreSQL (read committed, no lock taken here) two simultaneous requests of the
+    same requester may both count before either commits and both pass at the boundary: a soft
+    limit, exceeded by at most the number of that requester's concurrent requests; enough
+    against repeats and enumeration, without serialising every check.
     """
     recent = session.exec(
         select(func.count())

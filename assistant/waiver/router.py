@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from assistant.auth import service as auth_service
 from assistant.auth.models import Role, User
-from assistant.deps import KbDep, SessionDep, SessionToken, SettingsDep
+from assistant.deps import EngineDep, KbDep, SessionDep, SessionToken, SettingsDep
 from assistant.waiver.consent import Requester
 from assistant.waiver.models import Channel, WaiverCheckCreate, WaiverCheckPublic
 from assistant.waiver.present import check_public
@@ -39,21 +39,22 @@ ProvidersDep = Annotated[ProviderFactory, Depends(get_providers)]
 def check_waivers(
     body: WaiverCheckCreate,
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
     kb: KbDep,
     settings: SettingsDep,
     providers: ProvidersDep,
     user: OptionalUser,
 ) -> WaiverCheckPublic:
     """Needs ``consent: true``. Pre-fill values are shown in full only to hall staff (greeter,
-    staff), who fill the form in; everyone else sees them masked."""
+    staff), who fill the form in; everyone else sees them masked. The check opens its own
+    transactions (the request's session has only read the user)."""
     staff = user is not None and user.has_role(Role.greeter, Role.staff)
     if user is not None:
         requester = Requester("user", user.username)
     else:
         requester = Requester("ip", request.client.host if request.client else "unknown")
     result = run_check(
-        session=session,
+        engine=engine,
         kb=kb,
         providers=providers,
         settings=settings,

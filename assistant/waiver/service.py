@@ -1,8 +1,14 @@
 """One waiver check, end to end: validate, consent, rate limit, look up, judge, audit.
 
 Everything that can be refused is refused before anything is written or looked up (unknown
-guide or situation, malformed ID number, no consent, too many checks); the consent row and
-the audit entry are written in the caller's transaction, so a failure leaves nothing behind.
+guide or situation, malformed ID number, no consent, too many checks). A check runs as three
+short transactions of its own, never in a caller's session: the rate limit and the consent row
+(one ``write_session``: on SQLite it holds the write lock from its first statement, so
+concurrent checks queue instead of failing with "database is locked" when a read transaction
+tries to become a writer), then the lookup (an ordinary session, since the provider may be a
+remote call and no write lock may be held across it), then the audit entry (another
+``write_session``). The consent is thus committed before any data is read, and a lookup
+refused or failed after it still counts against the requester's limit.
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
 
 from assistant import audit
 from assistant.config import Settings
+from assistant.db import session_scope, write_session
 from assistant.errors import InvalidInput, NotFound
 from assistant.kb.snapshot import KbSnapshot, PublishedGuide
 from assistant.privacy import mask_id_number
@@ -28,7 +35,7 @@ from assistant.waiver.consent import (
 )
 from assistant.waiver.models import Channel
 from assistant.waiver.outcomes import GuideCheck, ThemeCheck, combine_theme
-from assistant.waiver.providers import ProviderFactory, ProviderUnavailable, SharedDataProvider
+from assistant.waiver.providers import ProviderFactory, ProviderUnavailable
 from assistant.waiver.records import PersonRecords
 from assistant.waiver.rules import RuleContext, check_guide, plan_lookup
 
@@ -66,7 +73,7 @@ class CheckResult:
 
 def run_check(
     *,
-    session: Session,
+    engine: Engine,
     kb: KbSnapshot,
     providers: ProviderFactory,
     settings: Settings,
@@ -80,9 +87,8 @@ def run_check(
     target = resolve_target(kb, request.target, request.situation)
     id_number = valid_id_number(request.id_number)
     require_consent(request.consent)
-    consent_id = _consent(session, settings, request, requester, id_number, target)
-    provider = providers(session)
-    records = _lookup(provider, id_number, target)
+    consent_id = _consent(engine, settings, request, requester, id_number, target)
+    provider_name, records = _lookup(engine, providers, id_number, target)
     ctx = RuleContext(
         today=today or local_now().date(),
         province=settings.shared_data_province,
@@ -93,13 +99,13 @@ def run_check(
         check=_judge(target, records, ctx),
         applicant_masked=mask_id_number(id_number),
         consent_id=consent_id,
-        provider=provider.name,
+        provider=provider_name,
         checked_on=ctx.today,
         records_found=None if records is None else records.found,
         guide_ids={g.name: g.id for g, _ in target.guides},
     )
     _audit(
-        session,
+        engine,
         result,
         subject_hash=keyed_hash(settings.secret_key, id_number),
         actor=requester.actor(settings.secret_key),
@@ -118,40 +124,50 @@ def valid_id_number(value: str) -> str:
 
 
 def _consent(
-    session: Session,
+    engine: Engine,
     settings: Settings,
     request: CheckRequest,
     requester: Requester,
     id_number: str,
     target: Target,
 ) -> int:
-    """Refuse a requester over the rate limit, else write the consent down; its id."""
+    """Refuse a requester over the rate limit, else write the consent down; its id.
+
+    One write transaction: on SQLite the count and the insert are atomic (``BEGIN IMMEDIATE``).
+    """
     secret, now = settings.secret_key, utcnow()
-    enforce_rate_limit(
-        session,
-        requester_hash=requester.hash(secret),
-        limit=settings.waiver_checks_per_minute,
-        now=now,
-    )
-    row = record_consent(
-        session,
-        secret=secret,
-        requester=requester,
-        id_number=id_number,
-        channel=request.channel,
-        target=target.name,
-        now=now,
-    )
+    with write_session(engine) as session:
+        enforce_rate_limit(
+            session,
+            requester_hash=requester.hash(secret),
+            limit=settings.waiver_checks_per_minute,
+            now=now,
+        )
+        row = record_consent(
+            session,
+            secret=secret,
+            requester=requester,
+            id_number=id_number,
+            channel=request.channel,
+            target=target.name,
+            now=now,
+        )
     assert row.id is not None
     return row.id
 
 
-def _lookup(provider: SharedDataProvider, id_number: str, target: Target) -> PersonRecords | None:
-    """The records the target's guides need; None when the provider could not answer."""
-    try:
-        return provider.lookup(plan_lookup(id_number, [(g.guide, s) for g, s in target.guides]))
-    except ProviderUnavailable:
-        return None
+def _lookup(
+    engine: Engine, providers: ProviderFactory, id_number: str, target: Target
+) -> tuple[str, PersonRecords | None]:
+    """The provider's name and the records the target's guides need (None when the provider
+    could not answer), read in an ordinary session that holds no write lock meanwhile."""
+    plan = plan_lookup(id_number, [(g.guide, s) for g, s in target.guides])
+    with session_scope(engine) as session:
+        provider = providers(session)
+        try:
+            return provider.name, provider.lookup(plan)
+        except ProviderUnavailable:
+            return provider.name, None
 
 
 def resolve_target(kb: KbSnapshot, ref: str, situation: str | None) -> Target:
@@ -203,7 +219,7 @@ def _judge(
 
 
 def _audit(
-    session: Session,
+    engine: Engine,
     result: CheckResult,
     *,
     subject_hash: str,
@@ -215,28 +231,30 @@ def _audit(
     check = result.check
     items = check.items if isinstance(check, ThemeCheck) else (check,)
     s = check.summary
-    audit.record(
-        session,
-        actor=actor,
-        action="waiver.lookup",
-        entity="shared_person",
-        entity_id=result.applicant_masked,
-        subject_hash=subject_hash,
-        target=result.target.name,
-        kind=result.target.kind,
-        situations={item.guide: item.situation_key for item in items},
-        channel=channel.value,
-        consent_id=result.consent_id,
-        provider=result.provider,
-        outcome="unavailable" if records is None else ("found" if records.found else "not_found"),
-        relatives=sorted({r.relation.value for r in records.relatives}) if records else [],
-        counts={
-            "must_bring": s.must_bring,
-            "waived": s.waived,
-            "commitment": s.commitment,
-            "deferrable": s.deferrable,
-            "conditional": s.conditional,
-            "prefilled": s.prefilled,
-        },
-        full_prefill=full_prefill,
-    )
+    outcome = "unavailable" if records is None else ("found" if records.found else "not_found")
+    with write_session(engine) as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="waiver.lookup",
+            entity="shared_person",
+            entity_id=result.applicant_masked,
+            subject_hash=subject_hash,
+            target=result.target.name,
+            kind=result.target.kind,
+            situations={item.guide: item.situation_key for item in items},
+            channel=channel.value,
+            consent_id=result.consent_id,
+            provider=result.provider,
+            outcome=outcome,
+            relatives=sorted({r.relation.value for r in records.relatives}) if records else [],
+            counts={
+                "must_bring": s.must_bring,
+                "waived": s.waived,
+                "commitment": s.commitment,
+                "deferrable": s.deferrable,
+                "conditional": s.conditional,
+                "prefilled": s.prefilled,
+            },
+            full_prefill=full_prefill,
+        )

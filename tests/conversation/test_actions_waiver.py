@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 from rasa_sdk.events import SlotSet
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from actions.services import Services
 from actions.waiver import ActionCheckWaiver, ValidateWaiverForm
+from assistant.audit import AuditEntry
 from assistant.conversation.sealing import reveal, seal
 from assistant.kb.snapshot import KbSnapshot
+from assistant.waiver.models import WaiverConsent
 from tests.conversation.conftest import cards, responses, run, tracker
 from tests.waiver_support import LIN_JING, use_demo_shared_data
 
@@ -102,3 +110,35 @@ def test_a_check_without_a_guide_asks_for_one_and_remembers_it(services: Service
     )
     assert events == [SlotSet("aspect", "waiver")]
     assert responses(messages) == ["utter_waiver_need_guide"]
+
+
+def test_twenty_citizens_checking_at_once_all_get_their_card_with_consent_and_audit(
+    services: Services, kb: KbSnapshot
+) -> None:
+    g = kb.guide("出生登记")
+    token = sealed(services, LIN_JING)
+    n = 20
+    barrier = threading.Barrier(n)
+
+    def check(i: int) -> list[dict[str, Any]]:
+        t = tracker(
+            "/affirm",
+            intent="affirm",
+            sender_id=f"wx-openid-{i}",
+            metadata={"channel": "wechat"},
+            slots={"guide_id": str(g.id), "id_number": token, "consent": True},
+        )
+        barrier.wait()
+        return run(ActionCheckWaiver(services), t)[1]
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        answers = list(pool.map(check, range(n)))
+    assert [responses(m)[0] for m in answers] == ["utter_waiver_result"] * n
+    assert all(cards(m)[0]["kind"] == "waiver" for m in answers)
+    with Session(services.engine) as session:
+        consents = session.exec(select(WaiverConsent.requester_hash)).all()
+        audited = session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "waiver.lookup")
+        ).one()
+    assert len(set(consents)) == len(consents) == n  # one consent per citizen
+    assert audited == n
