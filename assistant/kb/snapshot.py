@@ -151,16 +151,19 @@ class KbCache:
         self._snapshot: KbSnapshot | None = None
 
     def get(self) -> KbSnapshot:
+        """The published KB as of now: asked at every request, so the revision check is one
+        plain query on a pooled connection (no ORM session); loading is rare."""
         from sqlmodel import Session
 
         from assistant.kb.state import current_revision
 
-        with Session(self._engine) as session:
-            revision = current_revision(session)
-            snap = self._snapshot
-            if snap is not None and snap.revision == revision:
-                return snap
-            with self._lock:
-                if self._snapshot is None or self._snapshot.revision != revision:
+        with self._engine.connect() as connection:
+            revision = current_revision(connection)
+        snap = self._snapshot
+        if snap is not None and snap.revision == revision:
+            return snap
+        with self._lock:
+            if self._snapshot is None or self._snapshot.revision != revision:
+                with Session(self._engine) as session:
                     self._snapshot = load_snapshot(session)
-                return self._snapshot
+            return self._snapshot

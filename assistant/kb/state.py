@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from assistant.kb.models import KbState
@@ -21,8 +22,12 @@ def bump_revision(session: Session) -> None:
         session.flush()
 
 
-def current_revision(session: Session) -> int:
-    state = session.exec(  # type: ignore[call-overload]
-        KbState.__table__.select().where(KbState.__table__.c.id == 1)  # type: ignore[attr-defined]
-    ).first()
-    return state.revision if state else 0
+_TABLE = KbState.__table__  # type: ignore[attr-defined]
+_REVISION = _TABLE.select().with_only_columns(_TABLE.c.revision).where(_TABLE.c.id == 1)
+
+
+def current_revision(db: Session | Connection) -> int:
+    """The revision, read with a plain SQL statement: caches ask it on every request."""
+    connection = db.connection() if isinstance(db, Session) else db
+    revision = connection.execute(_REVISION).scalar()
+    return int(revision) if revision is not None else 0
