@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,7 +41,10 @@ class Settings(BaseSettings):
     demo_accounts: str | None = None
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
-    # Conversation (Rasa server in its own process).
+    # Conversation (Rasa servers in their own processes). One Rasa server runs on one core (one
+    # event loop); several, comma-separated, share the citizens: each conversation always goes
+    # to the same one (its turns stay in order and its tracker in that server's memory).
+    # Change the list only with the Rasa servers restarted.
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=1.5, gt=0, le=30)
     rasa_tracker_store_url: str | None = Field(
@@ -79,6 +83,17 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
+    def _rasa_urls_are_urls(self) -> Settings:
+        urls = self.rasa_urls
+        if not urls or any(urlparse(u).scheme not in ("http", "https") for u in urls):
+            raise ValueError(
+                f"rasa_url: one or more http(s) URLs, comma-separated: {self.rasa_url!r}"
+            )
+        if len(set(urls)) != len(urls):
+            raise ValueError(f"rasa_url: a Rasa server is listed twice: {self.rasa_url!r}")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production" and self.secret_key == INSECURE_SECRET:
             raise ValueError("ASSISTANT_SECRET_KEY must be set to a real secret in production")
@@ -89,6 +104,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'assistant.db').as_posix()}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [u.strip().rstrip("/") for u in self.rasa_url.split(",") if u.strip()]
 
     @property
     def base_url(self) -> str:

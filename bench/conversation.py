@@ -134,7 +134,7 @@ async def main() -> None:
     async with httpx.AsyncClient(base_url=args.url, timeout=30, limits=limits) as client:
         await citizen(client, 999, Stats())  # warm-up: first parse, first queries
         cpu_before = {pid: cpu_seconds(pid) for pid in args.pid}
-        started = time.perf_counter()
+        started, own_cpu = time.perf_counter(), time.process_time()
         for r in range(args.rounds):
             await asyncio.gather(
                 *(
@@ -143,6 +143,7 @@ async def main() -> None:
                 )
             )
         wall = time.perf_counter() - started
+        own_cpu = time.process_time() - own_cpu
         cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
     stop.set()
     await sampler
@@ -157,6 +158,7 @@ async def main() -> None:
         f"p99 {pct(lat, 0.99):.0f}  max {max(lat):.0f}"
     )
     print(f"degraded turns {stats.degraded}, HTTP errors {stats.errors}")
+    print(f"this client: CPU {1000 * own_cpu / max(1, len(lat)):.1f} ms per turn (same cores)")
     for pid, rss in peaks.items():
         name = " ".join(psutil.Process(pid).cmdline()[1:4])
         print(

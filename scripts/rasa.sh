@@ -3,7 +3,7 @@
 #
 #   scripts/rasa.sh install    create/refresh .venv-rasa from requirements/rasa.lock (stamp: no-op when done)
 #   scripts/rasa.sh prepare    install + export the KB words + train when the training data changed
-#   scripts/rasa.sh serve      prepare, then run the Rasa server (REST channel, actions at the app's /webhook)
+#   scripts/rasa.sh serve      prepare, then run the Rasa server(s) (REST channel, actions at the app's /webhook)
 #   scripts/rasa.sh validate   `rasa data validate`, failing on any warning other than responses used by actions
 #   scripts/rasa.sh test       the conversation tests (nlu_data/tests) with --fail-on-prediction-errors
 #   scripts/rasa.sh check      validate + test (what `make test` runs after pytest)
@@ -51,15 +51,33 @@ prepare() { install; export_kb; train; }
 
 serve() {
   prepare
-  local endpoints port
+  local endpoints ports port logs
   endpoints=$("$PY" -m assistant rasa endpoints)
-  port=$("$PY" -c 'from urllib.parse import urlparse; from assistant.config import Settings; print(urlparse(Settings().rasa_url).port or 5005)')
-  mkdir -p "$(dirname "$endpoints")"
+  # One Rasa server per URL in ASSISTANT_RASA_URL (each runs on one core; the app's gateway sends
+  # each conversation to the same one). Only the ports are used: the servers listen on 127.0.0.1.
+  ports=$("$PY" -c 'from urllib.parse import urlparse; from assistant.config import Settings; print(*(urlparse(u).port or 5005 for u in Settings().rasa_urls))')
+  logs=$(dirname "$endpoints")
+  mkdir -p "$logs"
   cd nlu_data
   # launch.py: Rasa's command line with the action-response validation built once (see there).
-  exec "$RASA_VENV/bin/python" launch.py run --model "$MODEL" --endpoints "$endpoints" \
-    --credentials credentials.yml \
-    --interface 127.0.0.1 --port "$port" --log-file "$(dirname "$endpoints")/rasa.log"
+  local run=("$RASA_VENV/bin/python" launch.py run --model "$MODEL" --endpoints "$endpoints"
+             --credentials credentials.yml --interface 127.0.0.1)
+  if [[ $ports != *" "* ]]; then
+    exec "${run[@]}" --port "$ports" --log-file "$logs/rasa.log"
+  fi
+  local pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT INT TERM
+  for port in $ports; do
+    "${run[@]}" --port "$port" --log-file "$logs/rasa-$port.log" &
+    pids+=($!)
+  done
+  # A server that stops leaves the others serving (its conversations are answered in degraded
+  # mode); this returns when none is left.
+  local left=${#pids[@]}
+  while (( left > 0 )); do
+    wait -n || echo "rasa: a Rasa server stopped (exit $?); see $logs/rasa-*.log" >&2
+    left=$((left - 1))
+  done
 }
 
 validate() {

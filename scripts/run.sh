@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 host=$($PY -c 'from assistant.config import Settings; print(Settings().host)')
 port=$($PY -c 'from assistant.config import Settings; print(Settings().port)')
-rasa_url=$($PY -c 'from assistant.config import Settings; print(Settings().rasa_url)')
+rasa_urls=$($PY -c 'from assistant.config import Settings; print(*Settings().rasa_urls)')
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
@@ -21,16 +21,18 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 # Rasa's first answer pays for TensorFlow's graph tracing: spend it on a warm-up message.
-( until curl -fsS "$rasa_url/" >/dev/null 2>&1; do sleep 2; done
-  curl -fsS -X POST "$rasa_url/webhooks/rest/webhook" -H 'Content-Type: application/json' \
-    -d '{"sender": "warm-up", "message": "你好"}' >/dev/null 2>&1 || true ) &
-pids+=($!)
+for rasa_url in $rasa_urls; do
+  ( until curl -fsS "$rasa_url/" >/dev/null 2>&1; do sleep 2; done
+    curl -fsS -X POST "$rasa_url/webhooks/rest/webhook" -H 'Content-Type: application/json' \
+      -d '{"sender": "warm-up", "message": "你好"}' >/dev/null 2>&1 || true ) &
+  pids+=($!)
+done
 echo
 echo "智导 is running:"
 echo "  web:            http://$host:$port/"
 echo "  API docs:       http://$host:$port/api/docs"
 echo "  editor console: http://$host:$port/console"
 echo "  chat API:       POST http://$host:$port/api/v1/chat"
-echo "  dialogue:       $rasa_url (Rasa; the first run installs and trains it, see data/rasa/)"
+echo "  dialogue:       ${rasa_urls// /, } (Rasa; the first run installs and trains it, see data/rasa/)"
 echo "Press Ctrl-C to stop."
 wait

@@ -6,8 +6,10 @@ app's ``/webhook``, conversations persist in an SQLite file under the data dir b
 in PostgreSQL), and a Redis lock store is used when configured (several Rasa instances).
 
 The tracker store is Rasa's SQL store with a memory of the conversations it has just saved
-(``nlu_data/zhidao_rasa/tracker_store.py``); that memory is right only while one Rasa instance
-writes the conversations, so it is turned off when a Redis lock store is configured.
+(``nlu_data/zhidao_rasa/tracker_store.py``); that memory is right only while each conversation
+is written by one Rasa server. The app's gateway makes it so when ``rasa_url`` lists several
+servers (a conversation always goes to the same one); a Redis lock store means the servers are
+balanced by something else, so the memory is turned off then.
 """
 
 from __future__ import annotations

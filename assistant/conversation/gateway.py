@@ -4,11 +4,18 @@ One ``httpx.AsyncClient`` per process (kept on ``app.state.conversation``), post
 REST channel (``/webhooks/rest/webhook``) with a short timeout (``rasa_timeout_seconds``). Any
 failure — refused connection, timeout, an error status, a body that is not Rasa's — is one
 ``RasaUnavailable``: the caller answers in degraded mode instead.
+
+With several Rasa servers (``rasa_url`` lists them), a conversation always goes to the same one,
+chosen by a stable hash of its sender id: its turns are then handled one at a time, in order, by
+the server that holds its tracker in memory; no lock is shared between servers. A conversation
+whose server is down is answered in degraded mode, never moved to another server (which would
+then hold a tracker the first one no longer knows about).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from typing import Any
 
@@ -20,6 +27,7 @@ from assistant.conversation.messages import Button, Card, Reply
 
 log = logging.getLogger(__name__)
 REST_PATH = "/webhooks/rest/webhook"
+KEEPALIVE_SECONDS = 2.0
 _CARD: TypeAdapter[Card] = TypeAdapter(Card)
 
 
@@ -29,24 +37,35 @@ class RasaUnavailable(Exception):
 
 class RasaGateway:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None):
-        self._url = settings.rasa_url.rstrip("/") + REST_PATH
+        self._urls = [url + REST_PATH for url in settings.rasa_urls]
         self._timeout = settings.rasa_timeout_seconds
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+            # Idle connections are dropped before Rasa's server (Sanic: 5 s keep-alive) would
+            # close one under a request, which would then fail as if Rasa were down.
+            limits = httpx.Limits(
+                max_connections=64, max_keepalive_connections=32, keepalive_expiry=KEEPALIVE_SECONDS
+            )
             self._client = httpx.AsyncClient(
                 timeout=self._timeout, limits=limits, transport=self._transport
             )
         return self._client
 
+    def url_for(self, sender: str) -> str:
+        """The REST webhook of the Rasa server that holds this conversation."""
+        if len(self._urls) == 1:
+            return self._urls[0]
+        digest = hashlib.blake2b(sender.encode(), digest_size=8).digest()
+        return self._urls[int.from_bytes(digest, "big") % len(self._urls)]
+
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         body = {"sender": sender, "message": text, "metadata": metadata}
         try:
             async with asyncio.timeout(self._timeout):  # the whole exchange, not each read
-                response = await self._http().post(self._url, json=body)
+                response = await self._http().post(self.url_for(sender), json=body)
             response.raise_for_status()
             messages = response.json()
         except (httpx.HTTPError, ValueError, TimeoutError) as exc:

@@ -132,6 +132,39 @@ def test_rasas_answer_becomes_typed_replies(chat_client: Chat) -> None:
     assert sent["metadata"] == {"channel": "web", "lat": 22.78, "lon": 115.36}
 
 
+def test_with_several_rasa_servers_each_conversation_always_goes_to_the_same_one(
+    chat_client: Chat,
+) -> None:
+    answer = [{"recipient_id": "x", "text": "好的"}]
+    with rasa(answer=answer) as one, rasa(answer=answer) as two:
+        client = chat_client(f"{one.url},{two.url}/")
+        senders = [f"web-{n}" for n in range(24)]
+        for _ in range(2):
+            for sender in senders:
+                r = client.post("/api/v1/chat", json={"sender_id": sender, "text": "多少钱"})
+                assert r.status_code == 200 and r.json()["degraded"] is False
+    got = [{m["sender"] for m in fake.received} for fake in (one, two)]
+    assert got[0] and got[1], "both servers take conversations"
+    assert got[0].isdisjoint(got[1]) and got[0] | got[1] == set(senders)
+    assert len(one.received) + len(two.received) == 48
+
+
+def test_with_one_of_two_rasa_servers_stopped_its_conversations_are_answered_degraded(
+    chat_client: Chat,
+) -> None:
+    with rasa(answer=[{"recipient_id": "x", "text": "好的"}]) as up:
+        client = chat_client(f"{up.url},{closed_port_url()}")
+        turns = {
+            n: client.post("/api/v1/chat", json={"sender_id": f"web-{n}", "text": "身份证丢了"})
+            for n in range(12)
+        }
+    served = {m["sender"] for m in up.received}
+    for n, r in turns.items():
+        assert r.status_code == 200
+        assert r.json()["degraded"] is (f"web-{n}" not in served)
+    assert 0 < len(served) < 12
+
+
 def test_id_and_phone_numbers_reach_rasa_sealed(chat_client: Chat, settings: Settings) -> None:
     with rasa(answer=[]) as fake:
         ask(chat_client(fake.url), "441502199003151239，电话13800138000")
@@ -203,3 +236,11 @@ def test_an_empty_answer_from_rasa_still_answers_the_citizen(chat_client: Chat) 
         turn = ask(chat_client(fake.url), "取消预约")
     assert turn["degraded"] is False
     assert turn["replies"] == [{"text": NO_REPLY, "buttons": [], "card": None}]
+
+
+def test_the_rasa_url_setting_lists_one_or_more_servers() -> None:
+    settings = Settings(rasa_url="http://127.0.0.1:5005, http://10.0.0.2:5005/")
+    assert settings.rasa_urls == ["http://127.0.0.1:5005", "http://10.0.0.2:5005"]
+    for bad in ("", "127.0.0.1:5005", "http://a:1,http://a:1"):
+        with pytest.raises(ValueError, match="rasa_url"):
+            Settings(rasa_url=bad)
