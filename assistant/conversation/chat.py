@@ -23,6 +23,7 @@ from assistant.conversation.gateway import RasaGateway, RasaUnavailable
 from assistant.conversation.messages import Reply, Turn, UserMessage
 from assistant.conversation.sealing import seal
 from assistant.errors import InvalidInput
+from assistant.nlu.runtime import settle_heap
 from assistant.privacy import mask_text
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,8 @@ class Conversation:
             self._degraded("身份证丢了怎么补办", UserMessage(sender_id="warm-up"))
         except Exception:  # a failed warm-up only means a slower first answer
             log.exception("NLU warm-up failed")
+            return
+        settle_heap()  # no more full-collection pauses over the pipeline (see there)
 
     async def aclose(self) -> None:
         await self.gateway.aclose()

@@ -82,6 +82,21 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def settle_heap() -> None:
+    """Keep what lives as long as the current pipeline out of Python's cyclic collector.
+
+    A server holds ~250,000 long-lived objects (the pipeline, the KB snapshot, the routes), and
+    every full collection traverses them all: ~165 ms during which no turn is answered. Once
+    the pipeline is in place they are collected once and frozen (``gc.freeze``); later full
+    collections traverse only what requests allocate. Reference counting frees everything as
+    before. A server opts in at its warm-up; after that every switch to a newer pipeline
+    unfreezes first, so that the previous pipeline's cycles are collected, then freezes again.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def release_free_memory() -> None:
     """Hand the allocator's free memory back to the OS. A build frees about as much as it keeps
     (segmentations, memos, intermediate tables: ~35 MB at 5,000 guides), and glibc keeps freed
@@ -122,6 +137,8 @@ class Nlu:
         pipeline = self._pipelines.get(snapshot)
         if pipeline is not self._current:  # a publish: the previous revision's pipeline is gone
             self._current = pipeline
+            if gc.get_freeze_count():  # a server that settled its heap (see settle_heap)
+                settle_heap()
             release_free_memory()
         return pipeline
 

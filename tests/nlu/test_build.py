@@ -1,13 +1,16 @@
-"""Building a pipeline: the cyclic garbage collector is paused for the build, and only for it."""
+"""Building a pipeline: the cyclic garbage collector is paused for the build, and only for it;
+a server's long-lived pipeline is kept out of full collections (``settle_heap``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from assistant.kb.snapshot import KbSnapshot
+from assistant.kb.snapshot import Derived, KbSnapshot
 from assistant.nlu import runtime
 from assistant.nlu.engine import Resources
 
@@ -64,3 +67,51 @@ def test_a_real_build_leaves_gc_enabled(kb_snapshot: KbSnapshot, nlu_resources: 
     pipeline = runtime.build_pipeline(kb_snapshot, nlu_resources)
     assert gc.isenabled()
     assert pipeline.engine.index.entries
+
+
+class Cyclic:
+    """Stands in for a pipeline: objects that refer to each other, as spaCy's do."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """Whatever a test freezes, later tests find the collector with nothing frozen."""
+    yield
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_a_settled_heap_is_frozen_and_new_cycles_are_still_collected() -> None:
+    runtime.settle_heap()
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    ref = weakref.ref(Cyclic())
+    gc.collect()
+    assert ref() is None
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_after_a_publish_a_settled_server_collects_the_previous_pipelines_cycles(
+    monkeypatch: pytest.MonkeyPatch, kb_snapshot: KbSnapshot, nlu_resources: Resources
+) -> None:
+    nlu = runtime.Nlu(nlu_resources)
+    monkeypatch.setattr(nlu, "_pipelines", Derived(lambda snapshot: Cyclic()))
+    old = weakref.ref(nlu.pipeline(kb_snapshot))
+    runtime.settle_heap()  # the server's warm-up: the first pipeline is frozen
+    newer = dataclasses.replace(kb_snapshot, revision=kb_snapshot.revision + 1)
+    current = nlu.pipeline(newer)
+    assert old() is None, "the replaced pipeline was collected, not left frozen"
+    assert gc.get_freeze_count() > 0 and current is nlu.pipeline(newer)
+
+
+def test_a_server_that_did_not_settle_its_heap_freezes_nothing_at_a_publish(
+    monkeypatch: pytest.MonkeyPatch, kb_snapshot: KbSnapshot, nlu_resources: Resources
+) -> None:
+    assert gc.get_freeze_count() == 0
+    nlu = runtime.Nlu(nlu_resources)
+    monkeypatch.setattr(nlu, "_pipelines", Derived(lambda snapshot: Cyclic()))
+    nlu.pipeline(kb_snapshot)
+    nlu.pipeline(dataclasses.replace(kb_snapshot, revision=kb_snapshot.revision + 1))
+    assert gc.get_freeze_count() == 0
