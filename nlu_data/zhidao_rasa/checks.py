@@ -24,7 +24,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
-from zhidao_rasa import action_calls
+from zhidao_rasa import action_calls, heap
 from zhidao_rasa.policies import RULE_PREDICTION, RuleFirst, rule_decided
 from zhidao_rasa.tracker_store import CachingSQLTrackerStore
 
@@ -299,12 +299,36 @@ def check_action_calls() -> None:
     asyncio.run(_check_action_calls())
 
 
+def check_heap_settles() -> None:
+    import gc
+
+    import rasa.core.run
+
+    check(
+        rasa.core.run.load_agent_on_start.__name__ == "load_and_settle",
+        "launch.py settles the heap after Rasa loads the model",
+    )
+    kept = [{"n": i} for i in range(50_000)]
+    frozen = heap.settle()
+    try:
+        check(frozen >= len(kept), f"the loaded objects are frozen ({frozen})")
+        check(gc.isenabled(), "cyclic collection stays on for what conversations allocate")
+        cycle: list[Any] = []
+        cycle.append(cycle)
+        del cycle
+        check(gc.collect() >= 1, "new cyclic garbage is still collected")
+    finally:
+        gc.unfreeze()
+
+
 def run_all(config_path: Path = Path("config.yml")) -> None:
     check_rule_first_predictions()
     check_training_wires_the_rule_prediction(config_path)
     check_tracker_store()
     check_action_calls()
+    check_heap_settles()
     print(
         "zhidao_rasa: rule-first policies wired, tracker store keeps every turn, custom-action"
-        " calls send the domain once and no bot messages (self-check passed)"
+        " calls send the domain once and no bot messages, the model's heap is frozen"
+        " (self-check passed)"
     )
