@@ -164,7 +164,9 @@ class TermIndex:
                 out[self._docs[start:end]] += idf * self._sat[start:end]
         return best
 
-    def _docs_of(self, term: str, subject: bool) -> frozenset[int]:
+    def docs_of(self, term: str, subject: bool) -> frozenset[int]:
+        """Documents that have the term in their subject fields, or only in their support
+        fields (``subject=False``)."""
         key = (term, subject)
         hit = self._cache.get(key)
         if hit is None:
@@ -177,11 +179,11 @@ class TermIndex:
         return hit
 
     def in_subject(self, term: str, doc: int) -> bool:
-        return doc in self._docs_of(term, True)
+        return doc in self.docs_of(term, True)
 
     def in_support(self, term: str, doc: int) -> bool:
         """In the document, but only in its support fields."""
-        return doc in self._docs_of(term, False)
+        return doc in self.docs_of(term, False)
 
 
 NAMING_FIELDS = ("name", "alias", "learned")
