@@ -40,8 +40,9 @@ class Analysis:
             return tuple(w for w in self.words if not is_stop(w))
         out = []
         pos = 0
+        text = self.text
         for w in self.words:
-            start = self.text.find(w, pos)
+            start = text.find(w, pos)
             pos = start + len(w) if start >= 0 else pos
             if is_stop(w) or any(s <= start and start + len(w) <= e for s, e in self.context):
                 continue

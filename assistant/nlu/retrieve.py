@@ -181,10 +181,11 @@ class Retriever:
         found = [self._evidence(w) for w in q.words]  # once per word, not per candidate
         total = sum(q.weights)
         longest = max((self._entry_phrases(i).longest for i in order), default=0)
-        pieces = _pieces(a.text, longest)
+        text = a.text
+        pieces = _pieces(text, longest)
         cands = []
         for rank, i in enumerate(order):
-            phrases = self.phrase_cover(a.text, i, pieces)
+            phrases = self.phrase_cover(text, i, pieces)
             explained = tuple(
                 max(e.explains(i), _covered(phrases, start, end)) if phrases else e.explains(i)
                 for e, (start, end) in zip(found, q.spans, strict=True)
@@ -194,7 +195,7 @@ class Retriever:
                 if total
                 else 0.0
             )
-            fuzzy = self._fuzzy(a.text, i) if rank < FUZZY_POOL else 0.0
+            fuzzy = self._fuzzy(text, i) if rank < FUZZY_POOL else 0.0
             cands.append(
                 Candidate(
                     i,
@@ -205,7 +206,7 @@ class Retriever:
                     i == exact,
                     explained,
                     coverage,
-                    self.cue(a.text, i),
+                    self.cue(text, i),
                 )
             )
         return Ranking(q, cands)
@@ -256,7 +257,7 @@ class Retriever:
                 found.setdefault(c, SUBJECT)
             names = tuple((p, min(1.0, len(p) / 4)) for p, s in found.items() if s == NAMED)
             longest = max(map(len, found), default=0)
-            hit = self._phrases[entry] = _Phrases(found, names, longest)
+            hit = self._phrases[entry] = _Phrases(found, names, longest, self._cues(entry))
         return hit
 
     def cue(self, text: str, entry: int) -> float:
@@ -264,11 +265,21 @@ class Retriever:
         → 1), shared by several entries is weaker (到期 fits every renewal). A cue that names
         another service (护照, a cue of 社保卡申领 for foreigners) is no evidence for this one."""
         best = 0.0
-        for s in self.index.entries[entry].situations:
-            for c in s.cues:
-                if c in text and self.index.naming.get(c, {entry}) <= {entry}:
-                    best = max(best, min(1.0, len(c) / 4) / self.index.cue_df.get(c, 1))
+        for c, value in self._entry_phrases(entry).cues:
+            if value > best and c in text:
+                best = value
         return best
+
+    def _cues(self, entry: int) -> tuple[tuple[str, float], ...]:
+        """The entry's situation cues that name no other service, each with what finding it
+        in a question is worth (see ``cue``)."""
+        naming, cue_df, mine = self.index.naming, self.index.cue_df, {entry}
+        return tuple(
+            (c, min(1.0, len(c) / 4) / cue_df.get(c, 1))
+            for s in self.index.entries[entry].situations
+            for c in s.cues
+            if naming.get(c, mine) <= mine
+        )
 
     def specificity(self, term: str) -> float:
         """How much a word says about what the question is about: 0.1 for words that fit
@@ -276,7 +287,7 @@ class Retriever:
         name few of our services."""
         if term in GENERIC:
             return 0.1
-        if len(term) < 2 or any(c.isdigit() for c in term):
+        if len(term) < 2 or (not term.isalpha() and any(c.isdigit() for c in term)):
             return 0.3
         rarity = math.log(self._total / (self._freq.get(term, 0) + 1))
         general = (rarity - RARITY_FLOOR) / RARITY_SPAN
@@ -339,6 +350,7 @@ class _Phrases:
     strength: dict[str, float]  # names and aliases (``NAMED``), cues (``SUBJECT``)
     names: tuple[tuple[str, float], ...]  # names and aliases, each with its best fuzzy score
     longest: int
+    cues: tuple[tuple[str, float], ...]  # situation cues that count for the entry, with their worth
 
 
 MAX_PIECES = 64  # characters: a longer question is searched phrase by phrase
