@@ -183,6 +183,7 @@ class Retriever:
         longest = max((self._entry_phrases(i).longest for i in order), default=0)
         text = a.text
         pieces = _pieces(text, longest)
+        chars = set(text)
         cands = []
         for rank, i in enumerate(order):
             phrases = self.phrase_cover(text, i, pieces)
@@ -195,7 +196,7 @@ class Retriever:
                 if total
                 else 0.0
             )
-            fuzzy = self._fuzzy(text, i) if rank < FUZZY_POOL else 0.0
+            fuzzy = self._fuzzy(text, i, chars) if rank < FUZZY_POOL else 0.0
             cands.append(
                 Candidate(
                     i,
@@ -335,10 +336,14 @@ class Retriever:
             self,
         )
 
-    def _fuzzy(self, text: str, entry: int) -> float:
+    def _fuzzy(self, text: str, entry: int, chars: set[str] | None = None) -> float:
+        """How close the question comes to one of the entry's names. ``chars``: the
+        question's characters (a name with none of them scores 0: not worth comparing)."""
         best = 0.0
         for name, most in self._entry_phrases(entry).names:
             if most <= best:  # a name this short cannot do better (its ratio is at most 100)
+                continue
+            if chars is not None and chars.isdisjoint(name):
                 continue
             s = fuzz.partial_ratio(name, text) if len(name) <= len(text) else fuzz.ratio(name, text)
             best = max(best, s / 100 * most)
