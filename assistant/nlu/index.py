@@ -105,7 +105,7 @@ class Postings:
         self.t.extend([ids.setdefault(term, len(ids)) for term in tf])
         self.d.extend([doc] * len(tf))
         self.tf.extend(tf.values())
-        self.s.extend([term in subject for term in tf])
+        self.s.extend(map(subject.__contains__, tf))
 
 
 class TermIndex:

@@ -70,8 +70,6 @@ _TIME_PATTERNS: list[list[dict[str, Any]]] = [
 _DIGIT = re.compile(r"\d")  # every date and time pattern needs one
 
 
-
-
 def _extensions() -> None:
     for name in ("zd_raw", "zd_aligned", "zd_tokens", "zd_outcome"):
         if not Doc.has_extension(name):
