@@ -204,8 +204,9 @@ def detect_situation(a: Analysis, entry: Entry) -> SituationInfo | None:
     """The situation whose cues the question uses most specifically: the longest cue found
     wins, then the number of different cues found; none found: ``None`` (not implied)."""
     best, best_key = None, (0, 0)
+    text = a.text
     for s in entry.situations:
-        found = {c for c in s.cues if c in a.text}
+        found = {c for c in s.cues if c in text}
         key = (max(map(len, found), default=0), len(found))
         if key > best_key:
             best, best_key = s, key

@@ -23,7 +23,7 @@ from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.pinyin import Readings
 from assistant.nlu.retrieve import Retriever
 from assistant.nlu.segment import BaseDictionary, Segmenter, TypoRepair, make_word_table
-from assistant.nlu.text import normal_text, normalise
+from assistant.nlu.text import normal_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Resources:
         return self.opencc.convert(text)
 
     def normal(self, text: str) -> str:
-        return normalise(text, self.to_simplified).text
+        return normal_text(text, self.to_simplified)  # normalise(…).text, without positions
 
 
 def traditional_characters() -> frozenset[str]:

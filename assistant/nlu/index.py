@@ -105,7 +105,7 @@ class Postings:
         self.t.extend([ids.setdefault(term, len(ids)) for term in tf])
         self.d.extend([doc] * len(tf))
         self.tf.extend(tf.values())
-        self.s.extend([term in subject for term in tf])
+        self.s.extend(map(subject.__contains__, tf))
 
 
 class TermIndex:
@@ -133,14 +133,16 @@ class TermIndex:
             np.frombuffer(columns.s, dtype=np.int8) if columns.s else np.zeros(0, np.int8)
         )[order] > 0
         counts = np.bincount(t_col, minlength=len(columns.ids))
-        self._ends = np.cumsum(counts)
-        self._starts = self._ends - counts
+        ends = np.cumsum(counts, dtype=np.int64)
+        # Plain arrays: reading one item gives an int, at a fraction of a numpy scalar's cost.
+        self._ends = array("q", ends.tobytes())
+        self._starts = array("q", (ends - counts).tobytes())
         self._ids = columns.ids  # term → its run in the columns (start, end by id)
         self._cache: dict[tuple[str, bool], frozenset[int]] = {}
 
     def _run(self, term: str) -> tuple[int, int]:
         i = self._ids.get(term)
-        return (0, 0) if i is None else (int(self._starts[i]), int(self._ends[i]))
+        return (0, 0) if i is None else (self._starts[i], self._ends[i])
 
     def __contains__(self, term: str) -> bool:
         return term in self._ids
@@ -154,17 +156,36 @@ class TermIndex:
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, terms: dict[str, float], out: np.ndarray) -> float:
-        """Add BM25F scores of ``terms`` (term → query weight) to ``out``; return the maximum."""
+        """Add BM25F scores of ``terms`` (term → query weight) to ``out``; return the maximum.
+
+        The postings of all terms are added in one ``np.add.at``, term after term as they
+        come (the same float32 sums as one addition per term, without numpy's per-call cost
+        for each of a question's few dozen short runs)."""
         best = 0.0
+        n, ids, starts, ends = self.n_docs, self._ids, self._starts, self._ends
+        runs: list[tuple[int, int]] = []
+        idfs: list[float] = []
         for term, weight in terms.items():
-            idf = self.idf(term) * weight
+            i = ids.get(term)
+            start, end = (0, 0) if i is None else (starts[i], ends[i])
+            df = end - start
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight  # self.idf(term) * weight
             best += idf
-            start, end = self._run(term)
             if end > start:
-                out[self._docs[start:end]] += idf * self._sat[start:end]
+                runs.append((start, end))
+                idfs.append(idf)
+        if runs:
+            bounds = np.array(runs, dtype=np.int64)
+            lengths = bounds[:, 1] - bounds[:, 0]
+            first = np.cumsum(lengths) - lengths  # where each run starts in ``at``
+            at = np.arange(int(lengths.sum())) + np.repeat(bounds[:, 0] - first, lengths)
+            weights = np.repeat(np.array(idfs, dtype=np.float32), lengths)
+            np.add.at(out, self._docs[at], weights * self._sat[at])
         return best
 
-    def _docs_of(self, term: str, subject: bool) -> frozenset[int]:
+    def docs_of(self, term: str, subject: bool) -> frozenset[int]:
+        """Documents that have the term in their subject fields, or only in their support
+        fields (``subject=False``)."""
         key = (term, subject)
         hit = self._cache.get(key)
         if hit is None:
@@ -177,11 +198,11 @@ class TermIndex:
         return hit
 
     def in_subject(self, term: str, doc: int) -> bool:
-        return doc in self._docs_of(term, True)
+        return doc in self.docs_of(term, True)
 
     def in_support(self, term: str, doc: int) -> bool:
         """In the document, but only in its support fields."""
-        return doc in self._docs_of(term, False)
+        return doc in self.docs_of(term, False)
 
 
 NAMING_FIELDS = ("name", "alias", "learned")

@@ -6,12 +6,13 @@ the index's own ``jieba.Tokenizer`` after normalising the text, so the Doc is th
 question. Two registered components follow: ``zd_entities`` (a phrase matcher fed from the KB,
 plus date and time patterns) and ``zd_retriever`` (ranking and the decision). Their results
 are Doc extension attributes: ``doc._.zd_raw`` (what was typed), ``doc._.zd_aligned``
-(canonical text and where each character came from),
-``doc._.zd_outcome`` (the ``decide.Outcome``).
+(canonical text and where each character came from), ``doc._.zd_tokens`` (each token's text
+and start, as plain strings and ints), ``doc._.zd_outcome`` (the ``decide.Outcome``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import spacy
@@ -66,12 +67,26 @@ _TIME_PATTERNS: list[list[dict[str, Any]]] = [
     [_DIGITS, {"TEXT": {"IN": ["点", "点钟", "点半"]}}],
     [{"TEXT": {"REGEX": r"^\d{1,2}点[半钟]?$"}}],
 ]
+_DIGIT = re.compile(r"\d")  # every date and time pattern needs one
 
 
 def _extensions() -> None:
-    for name in ("zd_raw", "zd_aligned", "zd_outcome"):
+    for name in ("zd_raw", "zd_aligned", "zd_tokens", "zd_outcome"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+
+
+def tokens(doc: Doc) -> tuple[tuple[str, int], ...]:
+    """Each token's text and start in ``doc.text``. The tokenizer leaves them on the Doc:
+    reading them off the Doc would make a ``Token`` object per token and per pass."""
+    made = doc._.zd_tokens
+    return made if made is not None else tuple((t.text, t.idx) for t in doc)
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text`` (which spaCy joins from its tokens on every access)."""
+    aligned = doc._.zd_aligned
+    return aligned.text if aligned is not None else doc.text
 
 
 class KbTokenizer(DummyTokenizer):
@@ -89,8 +104,14 @@ class KbTokenizer(DummyTokenizer):
         return doc
 
     def _doc(self, text: str, words: list[str]) -> Doc:
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = get_words_and_spaces(words, text)  # their text is exactly ``text``
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        starts, pos = [], 0
+        for word, space in zip(words, spaces, strict=True):
+            starts.append(pos)
+            pos += len(word) + space
+        doc._.zd_tokens = tuple(zip(words, starts, strict=True))
+        return doc
 
 
 @Language.factory("zd_entities")
@@ -127,10 +148,14 @@ class KbEntities:
             self.phrases.setdefault(word, TIME)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        spans = [Span(doc, s, e, label=k) for k, s, e in self.patterns(doc)]
-        starts = [t.idx for t in doc]
-        ends = [i + len(t) for i, t in zip(starts, doc, strict=True)]
+        text = text_of(doc)
+        spans = (
+            [Span(doc, s, e, label=k) for k, s, e in self.patterns(doc)]
+            if _DIGIT.search(text)
+            else []
+        )
+        starts = [start for _, start in tokens(doc)]
+        ends = [start + len(word) for word, start in tokens(doc)]
         for i, start in enumerate(starts):
             for j in range(i, min(len(starts), i + self.MAX_TOKENS)):
                 label = self.phrases.get(text[start : ends[j]])
@@ -154,12 +179,13 @@ class Retriever:
 
     def __call__(self, doc: Doc) -> Doc:
         assert self.engine is not None, "zd_retriever used before build_nlp bound an index"
-        words = tuple(t.text for t in doc if not t.is_space)
+        text = text_of(doc)
+        words = tuple(w for w, _ in tokens(doc) if not w.isspace())  # Token.is_space
         context = tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS)
         terms = self.engine.analyzer.terms(words)
         if context:
-            terms = tuple(t for t in terms if not any(t in doc.text[s:e] for s, e in context))
-        analysis = Analysis(doc._.zd_raw or doc.text, doc._.zd_aligned, words, terms, context)
+            terms = tuple(t for t in terms if not any(t in text[s:e] for s, e in context))
+        analysis = Analysis(doc._.zd_raw or text, doc._.zd_aligned, words, terms, context)
         ranking = self.engine.retriever.rank(analysis)
         doc._.zd_outcome = decide(analysis, ranking, self.engine.index)
         return doc

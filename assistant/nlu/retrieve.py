@@ -76,6 +76,70 @@ def _covered(spans: list[tuple[int, int, float]], start: int, end: int) -> float
     return best
 
 
+_NONE: frozenset[int] = frozenset()
+
+
+class _Evidence:
+    """Which entries the index says explain one question word: those it names, those whose
+    subject fields use it, those whose support fields do (looked up once per question, then
+    asked for each candidate); its inner words and bigrams only when a candidate needs them."""
+
+    __slots__ = ("term", "named", "subject", "support", "_retriever", "_inner", "_grams")
+
+    def __init__(
+        self,
+        term: str,
+        named: frozenset[int],
+        subject: frozenset[int],
+        support: frozenset[int],
+        retriever: Retriever,
+    ) -> None:
+        self.term = term
+        self.named, self.subject, self.support = named, subject, support
+        self._retriever = retriever
+        self._inner: list[tuple[int, int, frozenset[int], frozenset[int]]] | None = None
+        self._grams: list[frozenset[int]] = []
+
+    def whole(self, entry: int) -> float:
+        if entry in self.named:
+            return NAMED
+        if entry in self.subject:
+            return SUBJECT
+        if entry in self.support:
+            return SUPPORT
+        return 0.0
+
+    def explains(self, entry: int) -> float:
+        """0..1: how well the entry explains the word."""
+        got = self.whole(entry)
+        term = self.term
+        if got >= SUBJECT or len(term) < 3:
+            return got
+        if self._inner is None:
+            self._parts()
+        inner = self._inner
+        if inner:  # 个体工商户营业执照: explained if 个体工商户 and 营业执照 are
+            covered = [False] * len(term)
+            for i, size, named, subject in inner:
+                if entry in named or entry in subject:
+                    covered[i : i + size] = [True] * size
+            got = max(got, PARTIAL * sum(covered) / len(term) * 1.25)
+        grams = self._grams
+        if grams:
+            hit = sum(1 for g in grams if entry in g)
+            got = max(got, PARTIAL * hit / len(grams))
+        return min(got, SUBJECT)
+
+    def _parts(self) -> None:
+        r = self._retriever
+        naming, words, term = r.index.naming, r.index.words, self.term
+        self._inner = [
+            (term.find(w), len(w), naming.get(w, _NONE), words.docs_of(w, True))
+            for w in r._inner(term)
+        ]
+        self._grams = [r.index.grams.docs_of(g, True) for g in bigrams(term)]
+
+
 @dataclass
 class Ranking:
     question: QuestionWords
@@ -98,7 +162,7 @@ class Retriever:
         self._norm = norm
         self._freq = general_freq
         self._total = total
-        self._phrases: dict[int, tuple[tuple[str, float], ...]] = {}
+        self._phrases: dict[int, _Phrases] = {}
         self._variants = variants  # colloquial words that synonyms rewrite
 
     def rank(self, a: Analysis, pool: int = POOL) -> Ranking:
@@ -114,20 +178,25 @@ class Retriever:
         order = [int(i) for i in np.argsort(-lexical)[:pool] if lexical[i] > 0]
         if exact is not None and exact not in order:
             order.append(exact)
+        found = [self._evidence(w) for w in q.words]  # once per word, not per candidate
+        total = sum(q.weights)
+        longest = max((self._entry_phrases(i).longest for i in order), default=0)
+        text = a.text
+        pieces = _pieces(text, longest)
+        chars = set(text)
         cands = []
         for rank, i in enumerate(order):
-            phrases = self.phrase_cover(a.text, i)
+            phrases = self.phrase_cover(text, i, pieces)
             explained = tuple(
-                max(self.explains(w, i), _covered(phrases, start, end))
-                for w, (start, end) in zip(q.words, q.spans, strict=True)
+                max(e.explains(i), _covered(phrases, start, end)) if phrases else e.explains(i)
+                for e, (start, end) in zip(found, q.spans, strict=True)
             )
-            total = sum(q.weights)
             coverage = (
                 sum(w * e for w, e in zip(q.weights, explained, strict=True)) / total
                 if total
                 else 0.0
             )
-            fuzzy = self._fuzzy(a.text, i) if rank < FUZZY_POOL else 0.0
+            fuzzy = self._fuzzy(text, i, chars) if rank < FUZZY_POOL else 0.0
             cands.append(
                 Candidate(
                     i,
@@ -138,7 +207,7 @@ class Retriever:
                     i == exact,
                     explained,
                     coverage,
-                    self.cue(a.text, i),
+                    self.cue(text, i),
                 )
             )
         return Ranking(q, cands)
@@ -164,18 +233,22 @@ class Retriever:
         total = index.scores({t: weights.get(t) or self.specificity(t) for t in set(terms)}, out)
         return out / total if total > 0 else out
 
-    def phrase_cover(self, text: str, entry: int) -> list[tuple[int, int, float]]:
+    def phrase_cover(
+        self, text: str, entry: int, pieces: set[str] | None = None
+    ) -> list[tuple[int, int, float]]:
         """Names, aliases and cues of the entry found verbatim in the question, as
-        ``(start, end, strength)``: evidence however jieba cut the question."""
+        ``(start, end, strength)``: evidence however jieba cut the question. ``pieces``: the
+        question's substrings (``_pieces``), to look for only those phrases that occur."""
         spans = []
-        for phrase, strength in self._entry_phrases(entry):
+        strength = self._entry_phrases(entry).strength
+        for phrase in strength.keys() & pieces if pieces is not None else strength:
             start = text.find(phrase)
             while start >= 0:
-                spans.append((start, start + len(phrase), strength))
+                spans.append((start, start + len(phrase), strength[phrase]))
                 start = text.find(phrase, start + 1)
         return spans
 
-    def _entry_phrases(self, entry: int) -> tuple[tuple[str, float], ...]:
+    def _entry_phrases(self, entry: int) -> _Phrases:
         """Names, aliases (``NAMED``) and cues (``SUBJECT``) of an entry, made once."""
         hit = self._phrases.get(entry)
         if hit is None:
@@ -183,7 +256,9 @@ class Retriever:
             found = {p: NAMED for f in NAMING_FIELDS for p in e.fields.get(f, ()) if len(p) >= 2}
             for c in (c for s in e.situations for c in s.cues if len(c) >= 2):
                 found.setdefault(c, SUBJECT)
-            hit = self._phrases[entry] = tuple(found.items())
+            names = tuple((p, min(1.0, len(p) / 4)) for p, s in found.items() if s == NAMED)
+            longest = max(map(len, found), default=0)
+            hit = self._phrases[entry] = _Phrases(found, names, longest, self._cues(entry))
         return hit
 
     def cue(self, text: str, entry: int) -> float:
@@ -191,11 +266,21 @@ class Retriever:
         → 1), shared by several entries is weaker (到期 fits every renewal). A cue that names
         another service (护照, a cue of 社保卡申领 for foreigners) is no evidence for this one."""
         best = 0.0
-        for s in self.index.entries[entry].situations:
-            for c in s.cues:
-                if c in text and self.index.naming.get(c, {entry}) <= {entry}:
-                    best = max(best, min(1.0, len(c) / 4) / self.index.cue_df.get(c, 1))
+        for c, value in self._entry_phrases(entry).cues:
+            if value > best and c in text:
+                best = value
         return best
+
+    def _cues(self, entry: int) -> tuple[tuple[str, float], ...]:
+        """The entry's situation cues that name no other service, each with what finding it
+        in a question is worth (see ``cue``)."""
+        naming, cue_df, mine = self.index.naming, self.index.cue_df, {entry}
+        return tuple(
+            (c, min(1.0, len(c) / 4) / cue_df.get(c, 1))
+            for s in self.index.entries[entry].situations
+            for c in s.cues
+            if naming.get(c, mine) <= mine
+        )
 
     def specificity(self, term: str) -> float:
         """How much a word says about what the question is about: 0.1 for words that fit
@@ -203,7 +288,7 @@ class Retriever:
         name few of our services."""
         if term in GENERIC:
             return 0.1
-        if len(term) < 2 or any(c.isdigit() for c in term):
+        if len(term) < 2 or (not term.isalpha() and any(c.isdigit() for c in term)):
             return 0.3
         rarity = math.log(self._total / (self._freq.get(term, 0) + 1))
         general = (rarity - RARITY_FLOOR) / RARITY_SPAN
@@ -239,37 +324,47 @@ class Retriever:
 
     def explains(self, term: str, entry: int) -> float:
         """0..1: how well the entry explains a question word."""
-        got = self._explains_whole(term, entry)
-        if got >= SUBJECT or len(term) < 3:
-            return got
-        inner = self._inner(term)
-        if inner:  # 个体工商户营业执照: explained if 个体工商户 and 营业执照 are
-            covered = [False] * len(term)
-            for w in inner:
-                if self._explains_whole(w, entry) >= SUBJECT:
-                    i = term.find(w)
-                    covered[i : i + len(w)] = [True] * len(w)
-            got = max(got, PARTIAL * sum(covered) / len(term) * 1.25)
-        grams = bigrams(term)
-        if grams:
-            hit = sum(1 for g in grams if self.index.grams.in_subject(g, entry))
-            got = max(got, PARTIAL * hit / len(grams))
-        return min(got, SUBJECT)
+        return self._evidence(term).explains(entry)
 
-    def _explains_whole(self, term: str, entry: int) -> float:
-        if self.index.names(term, entry):
-            return NAMED
-        if self.index.words.in_subject(term, entry):
-            return SUBJECT
-        if self.index.words.in_support(term, entry):
-            return SUPPORT
-        return 0.0
+    def _evidence(self, term: str) -> _Evidence:
+        words = self.index.words
+        return _Evidence(
+            term,
+            self.index.naming.get(term, _NONE),
+            words.docs_of(term, True),
+            words.docs_of(term, False),
+            self,
+        )
 
-    def _fuzzy(self, text: str, entry: int) -> float:
+    def _fuzzy(self, text: str, entry: int, chars: set[str] | None = None) -> float:
+        """How close the question comes to one of the entry's names. ``chars``: the
+        question's characters (a name with none of them scores 0: not worth comparing)."""
         best = 0.0
-        for name, strength in self._entry_phrases(entry):
-            if strength != NAMED:
+        for name, most in self._entry_phrases(entry).names:
+            if most <= best:  # a name this short cannot do better (its ratio is at most 100)
+                continue
+            if chars is not None and chars.isdisjoint(name):
                 continue
             s = fuzz.partial_ratio(name, text) if len(name) <= len(text) else fuzz.ratio(name, text)
-            best = max(best, s / 100 * min(1.0, len(name) / 4))
+            best = max(best, s / 100 * most)
         return best
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    strength: dict[str, float]  # names and aliases (``NAMED``), cues (``SUBJECT``)
+    names: tuple[tuple[str, float], ...]  # names and aliases, each with its best fuzzy score
+    longest: int
+    cues: tuple[tuple[str, float], ...]  # situation cues that count for the entry, with their worth
+
+
+MAX_PIECES = 64  # characters: a longer question is searched phrase by phrase
+
+
+def _pieces(text: str, longest: int) -> set[str] | None:
+    """Every substring of two to ``longest`` characters: one set lookup per phrase instead
+    of one search of the question per phrase and candidate."""
+    if len(text) > MAX_PIECES:
+        return None
+    n = len(text)
+    return {text[i : i + k] for k in range(2, min(longest, n) + 1) for i in range(n - k + 1)}

@@ -81,7 +81,12 @@ _CONTENT = re.compile(r"[^\W_]")
 def is_stop(word: str) -> bool:
     if word.isalnum():  # the common case (canonical text has only letters, digits and spaces)
         return word in STOP
-    return word in STOP or _CONTENT.search(word) is None
+    return word in STOP or not has_content(word)
+
+
+def has_content(word: str) -> bool:
+    """Has the word a letter or digit at all?"""
+    return _CONTENT.search(word) is not None
 
 
 def wants_bundle(text: str) -> bool:
