@@ -42,10 +42,12 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
     # Conversation (Rasa servers in their own processes). One Rasa server runs on one core (one
-    # event loop); several, comma-separated, share the citizens: each conversation always goes
-    # to the same one (its turns stay in order and its tracker in that server's memory).
-    # Change the list only with the Rasa servers restarted.
-    rasa_url: str = "http://127.0.0.1:5005"
+    # event loop): two by default, so that a 2-core machine serves twenty citizens at once
+    # (scripts/bench_conversation.sh: p50 66 ms instead of 78, p99 187 instead of 243, at ~1.25 GiB
+    # each). Comma-separated; each conversation always goes to the same server (its turns stay
+    # in order and its tracker in that server's memory). Change the list only with the Rasa
+    # servers restarted.
+    rasa_url: str = "http://127.0.0.1:5005,http://127.0.0.1:5006"
     rasa_timeout_seconds: float = Field(default=1.5, gt=0, le=30)
     rasa_tracker_store_url: str | None = Field(
         default=None, description="Rasa's tracker store; default SQLite file under DATA_DIR/rasa"

@@ -35,6 +35,11 @@ until up; do
   if (( SECONDS - started > 600 )); then echo "stack did not come up" >&2; exit 1; fi
 done
 echo "stack up in $((SECONDS - started)) s (app :$ASSISTANT_PORT, Rasa ${ASSISTANT_RASA_URL//http:\/\/127.0.0.1/})"
+# Each Rasa server's first answer pays for TensorFlow's graph tracing (make run warms them too).
+for u in "${urls[@]}"; do
+  curl -fsS -X POST "$u/webhooks/rest/webhook" -H 'Content-Type: application/json' \
+    -d '{"sender": "warm-up", "message": "你好"}' >/dev/null
+done
 rasa_pids=$(pgrep -P "${pids[1]}" -f launch.py || echo "${pids[1]}")  # several servers: each one
 measured=(--pid "${pids[0]}")
 for p in $rasa_pids; do measured+=(--pid "$p"); done
