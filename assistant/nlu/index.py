@@ -197,13 +197,6 @@ class TermIndex:
             self._cache[key] = hit
         return hit
 
-    def in_subject(self, term: str, doc: int) -> bool:
-        return doc in self.docs_of(term, True)
-
-    def in_support(self, term: str, doc: int) -> bool:
-        """In the document, but only in its support fields."""
-        return doc in self.docs_of(term, False)
-
 
 NAMING_FIELDS = ("name", "alias", "learned")
 

@@ -234,11 +234,12 @@ class Retriever:
         return out / total if total > 0 else out
 
     def phrase_cover(
-        self, text: str, entry: int, pieces: set[str] | None = None
+        self, text: str, entry: int, pieces: set[str] | None
     ) -> list[tuple[int, int, float]]:
         """Names, aliases and cues of the entry found verbatim in the question, as
         ``(start, end, strength)``: evidence however jieba cut the question. ``pieces``: the
-        question's substrings (``_pieces``), to look for only those phrases that occur."""
+        question's substrings (``_pieces``), to look for only those phrases that occur; None
+        for a question too long to list them."""
         spans = []
         strength = self._entry_phrases(entry).strength
         for phrase in strength.keys() & pieces if pieces is not None else strength:
@@ -322,10 +323,6 @@ class Retriever:
         grams = bigrams(term)
         return bool(grams) and all(g in self.index.grams for g in grams)
 
-    def explains(self, term: str, entry: int) -> float:
-        """0..1: how well the entry explains a question word."""
-        return self._evidence(term).explains(entry)
-
     def _evidence(self, term: str) -> _Evidence:
         words = self.index.words
         return _Evidence(
@@ -336,14 +333,14 @@ class Retriever:
             self,
         )
 
-    def _fuzzy(self, text: str, entry: int, chars: set[str] | None = None) -> float:
+    def _fuzzy(self, text: str, entry: int, chars: set[str]) -> float:
         """How close the question comes to one of the entry's names. ``chars``: the
         question's characters (a name with none of them scores 0: not worth comparing)."""
         best = 0.0
         for name, most in self._entry_phrases(entry).names:
             if most <= best:  # a name this short cannot do better (its ratio is at most 100)
                 continue
-            if chars is not None and chars.isdisjoint(name):
+            if chars.isdisjoint(name):
                 continue
             s = fuzz.partial_ratio(name, text) if len(name) <= len(text) else fuzz.ratio(name, text)
             best = max(best, s / 100 * most)

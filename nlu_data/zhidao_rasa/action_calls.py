@@ -33,7 +33,7 @@ import aiohttp
 from rasa.core.actions.action import RemoteAction
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 MISSING_DOMAIN = 449  # rasa-sdk: "send me the domain"
 KEEPALIVE_SECONDS = 2.0
-NOT_SENT = ("bot", "user_featurization")
+NOT_SENT = frozenset({"bot", "user_featurization"})  # event types no action reads
 PAST_MESSAGE_KEYS = ("intent_ranking", "response_selector")
 
 
@@ -61,7 +61,7 @@ def tracker_for_actions(tracker: DialogueStateTracker) -> dict[str, Any]:
     state = tracker.current_state(EventVerbosity.NONE)
     events = []
     for event in tracker.events:
-        if isinstance(event, BotUttered) or event.type_name == "user_featurization":
+        if event.type_name in NOT_SENT:
             continue
         data = event.as_dict()
         if isinstance(event, UserUttered) and isinstance(data.get("parse_data"), dict):
