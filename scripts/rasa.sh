@@ -104,7 +104,7 @@ validate() {
 run_tests() {
   prepare
   rm -rf nlu_data/results/tests
-  (cd nlu_data && "$RASA" test core --model "$MODEL" --stories tests --e2e --fail-on-prediction-errors \
+  (cd nlu_data && "$RASA_VENV/bin/python" launch.py test core --model "$MODEL" --stories tests --e2e --fail-on-prediction-errors \
       --out results/tests --no-plot) || { cat nlu_data/results/tests/failed_test_stories.yml 2>/dev/null; exit 1; }
   echo "rasa test: every conversation test passed ($(grep -ch "^  - story:" nlu_data/tests/*.yml | paste -sd+ | bc) stories)"
 }
@@ -114,7 +114,7 @@ bench_nlu() {
   local out=$ROOT/bench/rasa_nlu folds=${FOLDS:-3}
   rm -rf "$out"; mkdir -p "$out"
   local started=$SECONDS
-  (cd nlu_data && "$RASA" test nlu --nlu data --config config.yml --cross-validation --folds "$folds" \
+  (cd nlu_data && "$RASA_VENV/bin/python" launch.py test nlu --nlu data --config config.yml --cross-validation --folds "$folds" \
       --out "$out" --no-plot >"$out/log.txt" 2>&1)
   "$PY" - "$out" <<'PYEOF'
 import json, sys, pathlib

@@ -24,7 +24,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
-from zhidao_rasa import action_calls, heap
+from zhidao_rasa import action_calls, heap, inference
 from zhidao_rasa.policies import RULE_PREDICTION, RuleFirst, rule_decided
 from zhidao_rasa.tracker_store import CachingSQLTrackerStore
 
@@ -321,14 +321,115 @@ def check_heap_settles() -> None:
         gc.unfreeze()
 
 
+def check_sparse_features_combine_as_scipy() -> None:
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    check(
+        Features._combine_sparse_features is inference._combine_sparse_features,
+        "launch.py installs the sparse-feature combination",
+    )
+    rng = np.random.default_rng(7)
+
+    def matrix(rows: int, cols: int, nnz: int, dtype: Any) -> Any:
+        return scipy.sparse.coo_matrix(
+            (
+                rng.integers(1, 9, nnz).astype(dtype),
+                (rng.integers(0, rows, nnz), rng.integers(0, cols, nnz)),
+            ),
+            shape=(rows, cols),
+        )
+
+    cases = [
+        (matrix(7, 40, 9, np.float32), matrix(7, 3000, 14, np.float32)),
+        (matrix(1, 5, 2, np.float32), matrix(1, 9000, 3, np.int64)),  # dtypes are upcast
+        (matrix(4, 6, 0, np.float32), matrix(4, 8, 5, np.float32)),  # no entries on one side
+        (matrix(3, 6, 4, np.float64).tocsr(), matrix(3, 2, 2, np.float64)),  # not COO
+    ]
+    for a, b in cases:
+        mine, scipys = inference.combine_sparse(a, b), scipy.sparse.hstack([a, b])
+        check(
+            mine.format == scipys.format == "coo"
+            and mine.shape == scipys.shape
+            and mine.dtype == scipys.dtype
+            and all(
+                np.array_equal(getattr(mine, k), getattr(scipys, k)) for k in ("row", "col", "data")
+            ),
+            f"combined features equal scipy's hstack, entry for entry ({a.shape} + {b.shape})",
+        )
+    feature = Features(matrix(2, 3, 2, np.float32), "sequence", "text", "a")
+    other = Features(matrix(3, 3, 2, np.float32), "sequence", "text", "b")
+    try:
+        feature.combine_with_features(other)
+    except ValueError as e:
+        check("sequence dimensions do not match: 2 != 3" in str(e), f"Rasa's message: {e}")
+    else:
+        fail("features of different lengths must not combine")
+
+
+class _Model:
+    """What RasaModel._rasa_predict reads of a model, around a small tf.function."""
+
+    def __init__(self, function: Any) -> None:
+        self._tf_predict_step = function
+        self._run_eagerly = False
+        self.prepared_for_prediction = True
+        self._training = True
+
+    def _empty_lists_to_none_in_dict(self, data: Any) -> Any:
+        return data
+
+
+def check_direct_prediction() -> None:
+    import numpy as np
+    import tensorflow as tf
+    from rasa.utils.tensorflow.models import RasaModel
+
+    signature = [[tf.TensorSpec([None, None], tf.float32), tf.TensorSpec([None], tf.int64)]]
+
+    @tf.function(input_signature=signature)
+    def predict(batch: Any) -> Any:
+        x, n = batch
+        return {"score": tf.reduce_sum(x, axis=-1), "n": n * 2}
+
+    model = _Model(predict)
+    for rows in (1, 3):  # one concrete function serves every shape
+        batch = (np.arange(rows * 4, dtype=np.float64).reshape(rows, 4), np.arange(rows))
+        out = RasaModel._rasa_predict(model, batch)  # type: ignore[arg-type]
+        check(model._training is False, "prediction is not training")
+        check(
+            inference.same_outputs(out, {k: v.numpy() for k, v in predict(batch).items()}),
+            f"the direct call predicts what the tf.function does ({rows} rows)",
+        )
+    check(model.__dict__["_zhidao_call"] is not predict, "the model keeps the direct call")
+
+    counter = tf.Variable(0.0)
+
+    @tf.function(input_signature=signature)
+    def drifting(batch: Any) -> Any:  # a different answer at every call
+        counter.assign_add(1.0)
+        return {"score": tf.reduce_sum(batch[0], axis=-1) + counter}
+
+    model = _Model(drifting)
+    RasaModel._rasa_predict(model, (np.ones((1, 2)), np.arange(1)))  # type: ignore[arg-type]
+    check(
+        model.__dict__["_zhidao_call"] is drifting,
+        "a model whose direct call disagrees keeps the tf.function",
+    )
+
+
 def run_all(config_path: Path = Path("config.yml")) -> None:
     check_rule_first_predictions()
     check_training_wires_the_rule_prediction(config_path)
     check_tracker_store()
     check_action_calls()
     check_heap_settles()
+    check_sparse_features_combine_as_scipy()
+    check_direct_prediction()
     print(
         "zhidao_rasa: rule-first policies wired, tracker store keeps every turn, custom-action"
         " calls send the domain once and no bot messages, the model's heap is frozen"
+        ", sparse features combine as scipy does and predictions call TensorFlow directly"
         " (self-check passed)"
     )
