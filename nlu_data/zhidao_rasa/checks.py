@@ -24,7 +24,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
-from zhidao_rasa import action_calls, heap, inference
+from zhidao_rasa import action_calls, heap, inference, responses
 from zhidao_rasa.policies import RULE_PREDICTION, RuleFirst, rule_decided
 from zhidao_rasa.tracker_store import CachingSQLTrackerStore
 
@@ -419,7 +419,69 @@ def check_direct_prediction() -> None:
     )
 
 
+def check_response_validation_agrees_with_rasa() -> None:
+    from jsonschema import ValidationError, validate
+
+    check(
+        RemoteAction._validate_action_result is responses._validate_action_result,
+        "launch.py installs the action-response validation",
+    )
+    schema = RemoteAction.action_response_format_spec()
+    mine = responses.response_validator()
+    check(mine.per_event, "Rasa's response schema validates event by event")
+    slot = {"event": "slot", "name": "guide", "value": "居民身份证补领", "timestamp": None}
+    buttons = [{"title": "是", "payload": "/affirm"}]
+    samples = [
+        {"events": [slot]},
+        {"events": [], "responses": [{"text": "您好", "buttons": buttons}]},
+        {
+            "events": [
+                slot,
+                {"event": "active_loop", "name": None},
+                {"event": "followup", "name": "utter_ask"},
+            ]
+        },
+        {"events": [{"event": "action", "name": "action_listen", "policy": None}]},
+        {"events": [{"event": "no_such_event"}]},
+        {"events": [{"name": "guide"}]},  # no event type
+        {"events": [{"event": 7}]},
+        {"events": ["slot"]},
+        {"events": [slot, {"event": "slot", "name": 3}]},  # a slot's name is a string
+        {"events": [{"event": "followup"}]},  # a follow-up needs its action's name
+        {"events": [{"event": "slot", "name": "guide", "timestamp": "now"}]},
+        {"events": "not a list"},
+        {"responses": ["not an object"]},
+        {"events": None},
+        [],
+    ]
+    for sample in samples:
+        try:
+            validate(sample, schema)
+            rasa_says = True
+        except ValidationError as e:
+            rasa_says, rasa_error = False, e.message
+        check(mine.is_valid(sample) == rasa_says, f"{sample}: Rasa says valid={rasa_says}")
+        try:
+            responses._validate_action_result(None, sample)  # type: ignore[arg-type]
+            check(rasa_says, f"{sample} must be refused")
+        except ValidationError as e:
+            check(not rasa_says and e.message.startswith(rasa_error), f"{sample}: Rasa's error")
+
+    def events_of(*branches: dict[str, Any]) -> dict[str, Any]:
+        items = {"type": "object", "required": ["event"], "oneOf": list(branches)}
+        return {"type": "object", "properties": {"events": {"type": "array", "items": items}}}
+
+    typed = {"properties": {"event": {"const": "slot"}}}
+    for premise, wrong in (
+        ("each branch has its event type", events_of(typed, {})),
+        ("no two branches have the same type", events_of(typed, typed)),
+    ):
+        check(not responses.ResponseValidator(wrong).per_event, f"no shortcut unless {premise}")
+    check(responses.ResponseValidator(events_of(typed)).per_event, "a typed oneOf is per event")
+
+
 def run_all(config_path: Path = Path("config.yml")) -> None:
+    check_response_validation_agrees_with_rasa()
     check_rule_first_predictions()
     check_training_wires_the_rule_prediction(config_path)
     check_tracker_store()
@@ -428,7 +490,8 @@ def run_all(config_path: Path = Path("config.yml")) -> None:
     check_sparse_features_combine_as_scipy()
     check_direct_prediction()
     print(
-        "zhidao_rasa: rule-first policies wired, tracker store keeps every turn, custom-action"
+        "zhidao_rasa: action responses validated as Rasa does, rule-first policies wired,"
+        " tracker store keeps every turn, custom-action"
         " calls send the domain once and no bot messages, the model's heap is frozen"
         ", sparse features combine as scipy does and predictions call TensorFlow directly"
         " (self-check passed)"
