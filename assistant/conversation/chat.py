@@ -20,6 +20,7 @@ from actions.services import Services
 from assistant.conversation import rating
 from assistant.conversation.degraded import degraded_replies, rating_words, small_talk
 from assistant.conversation.gateway import RasaGateway, RasaUnavailable
+from assistant.conversation.loops import LoopPool
 from assistant.conversation.messages import Reply, Turn, UserMessage
 from assistant.conversation.sealing import seal
 from assistant.errors import InvalidInput
@@ -40,6 +41,7 @@ class Conversation:
         self.services = Services(state)
         self.gateway = gateway or RasaGateway(state.settings)
         self.actions: ActionExecutor = build_executor(self.services)
+        self._action_loops = LoopPool()
 
     async def handle(self, message: UserMessage) -> Turn:
         started = time.perf_counter()
@@ -111,5 +113,11 @@ class Conversation:
             return
         settle_heap()  # no more full-collection pauses over the pipeline (see there)
 
+    def run_action(self, call: dict[str, Any]) -> Any:
+        """One custom-action call (rasa-sdk's protocol), on the calling thread: the actions use
+        the database synchronously. Raises rasa-sdk's exceptions."""
+        return self._action_loops.run(self.actions.run(call))
+
     async def aclose(self) -> None:
+        self._action_loops.close()
         await self.gateway.aclose()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -38,11 +37,11 @@ async def chat(message: UserMessage, request: Request) -> Turn:
 @webhook_router.post("/webhook")
 def webhook(request: Request, call: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
     """rasa-sdk's action-server protocol. A sync route: FastAPI runs it in its thread pool and
-    the (database-bound) actions run on a private event loop there, never blocking the app's."""
-    executor = conversation(request).actions
+    the (database-bound) actions run on an event loop of their own there, never blocking the
+    app's."""
     name = call.get("next_action")
     try:
-        result = asyncio.run(executor.run(call))
+        result = conversation(request).run_action(call)
     except ActionExecutionRejection as exc:
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 400)
     except ActionNotFoundException as exc:
