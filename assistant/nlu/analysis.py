@@ -207,10 +207,11 @@ class Analyzer:
     @contextmanager
     def caching(self, normalised: Mapping[str, str] | None = None) -> Iterator[None]:
         """Remember KB texts (and the segmenter its cuts) while an index is built; nothing of it
-        stays after. ``normalised``: texts already normalised (text → ``normal(text)``)."""
+        stays after. ``normalised``: texts already normalised (text → ``normal(text)``), the
+        KB's texts to be segmented among them: the segmenter cuts them now, in one batch."""
         self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
         self._known = normalised if normalised is not None else {}
-        self.segmenter.remember()
+        self.segmenter.remember(set(self._known.values()))
         try:
             yield
         finally:

@@ -12,9 +12,11 @@ not cached, compiling that model's tables costs about 60 MB of resident memory f
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import math
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -215,6 +217,7 @@ class FastCut:
     """
 
     def __init__(self, table: WordTable) -> None:
+        self._table = table
         self._freq = table.freq
         self._logtotal = math.log(table.total)
         self._logp: dict[str, float] = {}
@@ -222,6 +225,7 @@ class FastCut:
         # before character i). Ends, not words: lists of words kept during a build and freed
         # after it leave the allocator's pages pinned by the index's objects (~25 MB).
         self._blocks: dict[str, int] | None = None
+        self._limit = BLOCK_MEMO
 
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
@@ -236,7 +240,7 @@ class FastCut:
                 ends = blocks.get(block)
                 if ends is None:
                     words = self._cut_block(block)
-                    if len(blocks) >= BLOCK_MEMO:
+                    if len(blocks) >= self._limit:
                         blocks.clear()
                     blocks[block] = _ends_mask(words)
                     out.extend(words)
@@ -256,9 +260,11 @@ class FastCut:
             lp = self._logp[word] = math.log(freq or 1) - self._logtotal
         return lp
 
-    def remember(self) -> None:
-        """Remember cuts from now on (an index build: the KB's texts repeat runs)."""
-        self._blocks = {}
+    def remember(self, texts: Iterable[str] = ()) -> None:
+        """Remember cuts from now on (an index build: the KB's texts repeat runs); the Han runs
+        of ``texts`` (the KB's texts to be segmented) are cut right now, all in one batch."""
+        self._blocks = batch_cut(self._table, texts)
+        self._limit = len(self._blocks) + BLOCK_MEMO
 
     def forget(self) -> None:
         """Drop remembered probabilities and cuts, and remember no more cuts (after an index
@@ -312,6 +318,67 @@ class FastCut:
         return words
 
 
+def batch_cut(table: WordTable, texts: Iterable[str]) -> dict[str, int]:
+    """The Han runs of ``texts`` cut as ``FastCut`` cuts them (run → ``_ends_mask`` of its
+    words), by jieba-rs in one call: five times faster than ``FastCut``, run by run.
+
+    jieba-rs finds the same words as jieba: the same log-probabilities (ln of the frequency, 1
+    for a character not in the table, minus ln of the total), ties to the longer word, single
+    ASCII letters and digits joined. Only the total differs: jieba-rs keeps the sum of its
+    words' frequencies, jieba adds every frequency ever given (a KB word that replaces one of
+    jieba's counts twice); a word that never occurs in a run (a space) makes up the difference.
+    ``test_batch_cut_agrees_with_fast_cut`` keeps it honest. The jieba-rs dictionary (~10 MB)
+    lives only during this call.
+    """
+    runs = list({run for text in texts for run in _HAN_BLOCK.findall(text)})
+    if not runs:
+        return {}
+    jieba = _jieba_rs_class().empty()
+    add, given = jieba.add_word, 0
+    for word, freq in table.freq.items():
+        if freq:
+            add(word, freq, None)
+            given += freq
+    if table.total > given:
+        add(" ", table.total - given, None)
+    words = jieba.cut("\n".join(runs), False)  # runs have no white space: "\n" is a word
+    del jieba
+    masks: dict[str, int] = {}
+    i = mask = pos = 0
+    for word in words:
+        if word == "\n":
+            masks[runs[i]] = mask
+            i += 1
+            mask = pos = 0
+        else:
+            pos += len(word)
+            mask |= 1 << pos
+    masks[runs[i]] = mask
+    return masks
+
+
+def _jieba_rs_class() -> type:
+    """rjieba's ``Jieba`` (jieba-rs), without running the ``rjieba`` package's ``__init__``:
+    that builds an instance with jieba's whole dictionary (0.4 s, 34 MB resident for good)."""
+    name = "rjieba.rjieba"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.find_spec("rjieba")  # finds the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("rjieba is not installed")
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        path = next(
+            p
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            if (p := folder / f"rjieba{suffix}").exists()
+        )
+        loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+        loader.exec_module(module)
+        sys.modules[name] = module
+    return module.Jieba  # type: ignore[no-any-return]
+
+
 def _ends_mask(words: list[str]) -> int:
     """Where the words of a cut end, as bits (``_from_mask`` cuts the run again from them)."""
     mask, pos = 0, 0
@@ -349,9 +416,10 @@ class Segmenter:
         variants = sorted(lexicon.synonyms, key=len, reverse=True)
         self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
 
-    def remember(self) -> None:
-        """An index is being built: remember its cuts until ``forget``."""
-        self.cut.remember()
+    def remember(self, texts: Iterable[str] = ()) -> None:
+        """An index is being built: remember its cuts until ``forget``; ``texts`` (the KB's
+        texts to be segmented, normalised) are cut now, in one batch."""
+        self.cut.remember(texts)
 
     def forget(self) -> None:
         """Drop what was remembered while an index was built."""
