@@ -18,7 +18,7 @@ import math
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,6 +226,7 @@ class FastCut:
         # after it leave the allocator's pages pinned by the index's objects (~25 MB).
         self._blocks: dict[str, int] | None = None
         self._limit = BLOCK_MEMO
+        self._batch: BatchCut | None = None  # while remembering, once runs were cut ahead
 
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
@@ -261,9 +262,20 @@ class FastCut:
         return lp
 
     def remember(self, texts: Iterable[str] = ()) -> None:
-        """Remember cuts from now on (an index build: the KB's texts repeat runs); the Han runs
-        of ``texts`` (the KB's texts to be segmented) are cut right now, all in one batch."""
-        self._blocks = batch_cut(self._table, texts)
+        """Remember cuts from now on (an index build: the KB's texts repeat runs); the runs of
+        ``texts`` (the KB's texts to be segmented) are cut right now, all in one batch."""
+        self._blocks = {}
+        self.cut_ahead(texts)
+
+    def cut_ahead(self, texts: Iterable[str]) -> None:
+        """While remembering: cut the runs of ``texts`` not remembered yet, in one batch."""
+        if self._blocks is None:
+            return
+        runs = han_runs(texts).difference(self._blocks)
+        if runs:
+            if self._batch is None:
+                self._batch = BatchCut(self._table)
+            self._blocks.update(self._batch(runs))
         self._limit = len(self._blocks) + BLOCK_MEMO
 
     def forget(self) -> None:
@@ -271,6 +283,7 @@ class FastCut:
         build: keep the resident set small)."""
         self._logp.clear()
         self._blocks = None
+        self._batch = None
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
@@ -318,43 +331,51 @@ class FastCut:
         return words
 
 
-def batch_cut(table: WordTable, texts: Iterable[str]) -> dict[str, int]:
-    """The Han runs of ``texts`` cut as ``FastCut`` cuts them (run → ``_ends_mask`` of its
-    words), by jieba-rs in one call: five times faster than ``FastCut``, run by run.
+class BatchCut:
+    """Han runs cut as ``FastCut`` cuts them (run → ``_ends_mask`` of its words), many at once
+    by jieba-rs: one call for a whole KB, five times faster than ``FastCut`` run by run.
 
     jieba-rs finds the same words as jieba: the same log-probabilities (ln of the frequency, 1
     for a character not in the table, minus ln of the total), ties to the longer word, single
     ASCII letters and digits joined. Only the total differs: jieba-rs keeps the sum of its
     words' frequencies, jieba adds every frequency ever given (a KB word that replaces one of
     jieba's counts twice); a word that never occurs in a run (a space) makes up the difference.
-    ``test_batch_cut_agrees_with_fast_cut`` keeps it honest. The jieba-rs dictionary (~10 MB)
-    lives only during this call.
+    ``test_batch_cut_agrees_with_fast_cut`` keeps it honest. The jieba-rs dictionary takes
+    ~10 MB: keep an instance only while an index is built.
     """
-    runs = list({run for text in texts for run in _HAN_BLOCK.findall(text)})
-    if not runs:
-        return {}
-    jieba = _jieba_rs_class().empty()
-    add, given = jieba.add_word, 0
-    for word, freq in table.freq.items():
-        if freq:
-            add(word, freq, None)
-            given += freq
-    if table.total > given:
-        add(" ", table.total - given, None)
-    words = jieba.cut("\n".join(runs), False)  # runs have no white space: "\n" is a word
-    del jieba
-    masks: dict[str, int] = {}
-    i = mask = pos = 0
-    for word in words:
-        if word == "\n":
-            masks[runs[i]] = mask
-            i += 1
-            mask = pos = 0
-        else:
-            pos += len(word)
-            mask |= 1 << pos
-    masks[runs[i]] = mask
-    return masks
+
+    def __init__(self, table: WordTable) -> None:
+        self._jieba = jieba = _jieba_rs_class().empty()
+        add, given = jieba.add_word, 0
+        for word, freq in table.freq.items():
+            if freq:
+                add(word, freq, None)
+                given += freq
+        if table.total > given:
+            add(" ", table.total - given, None)
+
+    def __call__(self, runs: Iterable[str]) -> dict[str, int]:
+        runs = list(runs)
+        if not runs:
+            return {}
+        words = self._jieba.cut("\n".join(runs), False)  # runs have no white space: "\n" is a word
+        masks: dict[str, int] = {}
+        i = mask = pos = 0
+        for word in words:
+            if word == "\n":
+                masks[runs[i]] = mask
+                i += 1
+                mask = pos = 0
+            else:
+                pos += len(word)
+                mask |= 1 << pos
+        masks[runs[i]] = mask
+        return masks
+
+
+def han_runs(texts: Iterable[str]) -> set[str]:
+    """The runs ``FastCut`` cuts by the dictionary (jieba's: Han characters, letters, digits)."""
+    return {run for text in texts for run in _HAN_BLOCK.findall(text)}
 
 
 def _jieba_rs_class() -> type:
@@ -416,10 +437,14 @@ class Segmenter:
         variants = sorted(lexicon.synonyms, key=len, reverse=True)
         self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
 
-    def remember(self, texts: Iterable[str] = ()) -> None:
+    def remember(self, texts: Collection[str] = ()) -> None:
         """An index is being built: remember its cuts until ``forget``; ``texts`` (the KB's
-        texts to be segmented, normalised) are cut now, in one batch."""
+        texts to be segmented, normalised) are cut now, in one batch, and in a second one
+        the texts synonyms rewrite them to (segmented too)."""
         self.cut.remember(texts)
+        self.cut.cut_ahead(
+            r for t in texts if self.may_rewrite(t) and (r := self._rewritten(self.cut(t)))
+        )
 
     def forget(self) -> None:
         """Drop what was remembered while an index was built."""
@@ -468,10 +493,16 @@ class Segmenter:
         its words, and the words of the text as given."""
         cut = [w for w in self.cut(text) if w]
         given = [w for w in cut if not w.isspace()]
-        if not any(w in self._synonyms for w in cut):
+        canonical = self._rewritten(cut)
+        if canonical is None:
             return text, given, given
-        text = "".join(self._synonyms.get(w, w) for w in cut)
-        return text, self.words(text), given
+        return canonical, self.words(canonical), given
+
+    def _rewritten(self, cut: list[str]) -> str | None:
+        """The text of these words with colloquial words replaced, if any was."""
+        if not any(w in self._synonyms for w in cut):
+            return None
+        return "".join(self._synonyms.get(w, w) for w in cut)
 
     def standardise(self, a: Aligned) -> tuple[Aligned, list[str]]:
         """Replace colloquial variants (点样, 边度…) by the KB's canonical words; return the

@@ -20,11 +20,11 @@ from assistant.nlu.engine import Resources
 from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.runtime import Nlu, NluPipeline, to_public
 from assistant.nlu.segment import (
-    _HAN_BLOCK,
+    BatchCut,
     FastCut,
     WordTable,
     _from_mask,
-    batch_cut,
+    han_runs,
     make_word_table,
 )
 from tests.conftest import SHARED_DIR
@@ -295,8 +295,8 @@ EDGE_TEXTS = [
 
 def cuts_agree(table: WordTable, texts: list[str]) -> None:
     fast = FastCut(table)
-    batch = batch_cut(table, texts)
-    runs = {run for text in texts for run in _HAN_BLOCK.findall(text)}
+    runs = han_runs(texts)
+    batch = BatchCut(table)(runs)
     assert batch.keys() == runs
     for run in runs:
         assert _from_mask(run, batch[run]) == fast._cut_block(run), run
@@ -306,7 +306,7 @@ def test_batch_cut_agrees_with_fast_cut(pipeline: NluPipeline, kb_snapshot: KbSn
     table = pipeline.engine.analyzer.segmenter.table
     texts = kb_texts(kb_snapshot) + EDGE_TEXTS
     long_run = "".join(g.guide.name for g in kb_snapshot.guides) * 4  # 2,000 characters
-    assert len(_HAN_BLOCK.findall(long_run)) == 1 and len(long_run) > 1_500
+    assert han_runs([long_run]) == {long_run} and len(long_run) > 1_500
     cuts_agree(table, [*texts, long_run])
 
 
@@ -332,8 +332,9 @@ def test_batch_cut_weighs_words_against_the_tables_total(total: int, words: list
     keeps (frequencies a KB word replaced still count in it)."""
     table = WordTable({"甲": 10, "乙": 10, "甲乙": 1}, total)
     assert FastCut(table)("甲乙") == words
-    assert _from_mask("甲乙", batch_cut(table, ["甲乙"])["甲乙"]) == words
+    assert _from_mask("甲乙", BatchCut(table)(["甲乙"])["甲乙"]) == words
 
 
 def test_a_batch_of_nothing_cuts_nothing(pipeline: NluPipeline) -> None:
-    assert batch_cut(pipeline.engine.analyzer.segmenter.table, ["", "  ", "，。！"]) == {}
+    table = pipeline.engine.analyzer.segmenter.table
+    assert han_runs(["", "  ", "，。！"]) == set() and BatchCut(table)([]) == {}
