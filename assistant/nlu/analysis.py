@@ -186,12 +186,11 @@ class Analyzer:
         return canonical
 
     def canon_phrase(self, kb_text: str) -> str:
-        """``canon`` without segmenting when no colloquial variant can occur in the text."""
+        """``canon`` without the words and terms (just the text: lexicon phrases)."""
         hit = self._canon.get(kb_text) if self._canon is not None else None
         if hit is not None:
             return hit  # type: ignore[return-value]
-        normal = self.normal(kb_text)
-        return normal if not self.segmenter.may_rewrite(normal) else self.canon(kb_text)
+        return self.segmenter.rewrite(self.normal(kb_text))
 
     def segmented(self, text: str) -> KbText:
         """Words and terms of a text already normalised (canonical, or as written)."""

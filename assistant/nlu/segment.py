@@ -406,26 +406,23 @@ class Segmenter:
         self.cut = FastCut(table)
         self._synonyms = lexicon.synonyms
         self._inner: dict[str, list[str]] = {}
-        variants = sorted(lexicon.synonyms, key=len, reverse=True)
-        self._variant_re = re.compile("|".join(map(re.escape, variants))) if variants else None
 
     def remember(self, texts: Collection[str] = ()) -> None:
         """An index is being built: remember its cuts until ``forget``; ``texts`` (the KB's
         texts to be segmented, normalised) are cut now, in one batch, and in a second one
         the texts synonyms rewrite them to (segmented too)."""
         self.cut.remember(texts)
-        self.cut.cut_ahead(
-            r for t in texts if self.may_rewrite(t) and (r := self._rewritten(self.cut(t)))
-        )
+        self.cut.cut_ahead(r for t in texts if (r := self._rewritten(self.cut(t))) is not None)
 
     def forget(self) -> None:
         """Drop what was remembered while an index was built."""
         self.cut.forget()
         self._inner.clear()
 
-    def may_rewrite(self, text: str) -> bool:
-        """Could ``standardise`` change this text (does a colloquial variant occur in it)?"""
-        return self._variant_re is not None and self._variant_re.search(text) is not None
+    def rewrite(self, text: str) -> str:
+        """``standardise_text``'s canonical text alone (cheap while cuts are remembered)."""
+        canonical = self._rewritten(self.cut(text))
+        return text if canonical is None else canonical
 
     def words(self, text: str) -> list[str]:
         return [w for w in self.cut(text) if w and not w.isspace()]
@@ -472,7 +469,7 @@ class Segmenter:
 
     def _rewritten(self, cut: list[str]) -> str | None:
         """The text of these words with colloquial words replaced, if any was."""
-        if not any(w in self._synonyms for w in cut):
+        if self._synonyms.keys().isdisjoint(cut):
             return None
         return "".join(self._synonyms.get(w, w) for w in cut)
 
