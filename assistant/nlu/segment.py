@@ -18,7 +18,7 @@ import math
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,6 +267,10 @@ class FastCut:
         self._blocks = {}
         self.cut_ahead(texts)
 
+    def remembered(self) -> list[list[str]]:
+        """The remembered cuts (words of each run)."""
+        return [joined.split(" ") for joined in (self._blocks or {}).values()]
+
     def cut_ahead(self, texts: Iterable[str]) -> None:
         """While remembering: cut the runs of ``texts`` not remembered yet, in one batch."""
         if self._blocks is None:
@@ -407,12 +411,14 @@ class Segmenter:
         self._synonyms = lexicon.synonyms
         self._inner: dict[str, list[str]] = {}
 
-    def remember(self, texts: Collection[str] = ()) -> None:
+    def remember(self, texts: Iterable[str] = ()) -> None:
         """An index is being built: remember its cuts until ``forget``; ``texts`` (the KB's
         texts to be segmented, normalised) are cut now, in one batch, and in a second one
-        the texts synonyms rewrite them to (segmented too)."""
+        the runs synonyms rewrite (rewritten texts are segmented too)."""
         self.cut.remember(texts)
-        self.cut.cut_ahead(r for t in texts if (r := self._rewritten(self.cut(t))) is not None)
+        self.cut.cut_ahead(
+            r for cut in self.cut.remembered() if (r := self._rewritten(cut)) is not None
+        )
 
     def forget(self) -> None:
         """Drop what was remembered while an index was built."""
