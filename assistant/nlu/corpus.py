@@ -61,8 +61,8 @@ def canonical_texts(
         y = t.theme
         yield from (y.name, *y.aliases, *y.examples, y.life_event, *y.items)
         for name in y.items:
-            if (g := by_name.get(name)) is not None:
-                yield from g.guide.aliases
+            if (item := by_name.get(name)) is not None:
+                yield from item.guide.aliases
 
 
 def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.nlu.lexicon import Lexicon
 from assistant.nlu.pinyin import Readings
@@ -221,10 +222,12 @@ class FastCut:
         self._freq = table.freq
         self._logtotal = math.log(table.total)
         self._logp: dict[str, float] = {}
-        # While an index is built: Han run → its words joined by spaces (a run has none). One
-        # string, not a list: lists of words kept during a build and freed after it leave the
-        # allocator's pages pinned by the index's objects (~25 MB).
-        self._blocks: dict[str, str] | None = None
+        # While an index is built: Han run → its words joined by spaces (a run has none), or
+        # for runs cut ahead, where that is in ``_cuts`` (start << 32 | end): one string per
+        # batch. Few objects: lists of words, or a string per run, kept during a build and freed
+        # after it leave the allocator's pages pinned by the index's objects (~25 MB, ~3 MB).
+        self._blocks: dict[str, str | int] | None = None
+        self._cuts = ""
         self._limit = BLOCK_MEMO
         self._batch: BatchCut | None = None  # while remembering, once runs were cut ahead
 
@@ -238,15 +241,17 @@ class FastCut:
                 if blocks is None:
                     out.extend(self._cut_block(block))
                     continue
-                joined = blocks.get(block)
-                if joined is None:
+                cut = blocks.get(block)
+                if cut is None:
                     words = self._cut_block(block)
                     if len(blocks) >= self._limit:
                         blocks.clear()
                     blocks[block] = " ".join(words)
                     out.extend(words)
+                elif cut.__class__ is int:
+                    out.extend(self._cuts[cut >> 32 : cut & _LOW].split(" "))  # type: ignore[operator]
                 else:
-                    out.extend(joined.split(" "))
+                    out.extend(cut.split(" "))  # type: ignore[union-attr]
             else:
                 for piece in _SKIP.split(block):
                     if piece:
@@ -269,7 +274,11 @@ class FastCut:
 
     def remembered(self) -> list[list[str]]:
         """The remembered cuts (words of each run)."""
-        return [joined.split(" ") for joined in (self._blocks or {}).values()]
+        cuts = self._cuts
+        return [
+            (cuts[c >> 32 : c & _LOW] if isinstance(c, int) else c).split(" ")
+            for c in (self._blocks or {}).values()
+        ]
 
     def cut_ahead(self, texts: Iterable[str]) -> None:
         """While remembering: cut the runs of ``texts`` not remembered yet, in one batch."""
@@ -279,7 +288,9 @@ class FastCut:
         if runs:
             if self._batch is None:
                 self._batch = BatchCut(self._table)
-            self._blocks.update(self._batch(runs))
+            cuts, where = self._batch(runs, len(self._cuts))
+            self._cuts += cuts
+            self._blocks.update(where)
         self._limit = len(self._blocks) + BLOCK_MEMO
 
     def forget(self) -> None:
@@ -288,6 +299,7 @@ class FastCut:
         self._logp.clear()
         self._blocks = None
         self._batch = None
+        self._cuts = ""
 
     def _cut_block(self, s: str) -> list[str]:
         n = len(s)
@@ -336,7 +348,7 @@ class FastCut:
 
 
 class BatchCut:
-    """Han runs cut as ``FastCut`` cuts them (run → its words joined by spaces), many at once
+    """Han runs cut as ``FastCut`` cuts them (their words joined by spaces), many at once
     by jieba-rs: one call for a whole KB, five times faster than ``FastCut`` run by run.
 
     jieba-rs finds the same words as jieba: the same log-probabilities (ln of the frequency, 1
@@ -358,13 +370,19 @@ class BatchCut:
         if table.total > given:
             add(" ", table.total - given, None)
 
-    def __call__(self, runs: Iterable[str]) -> dict[str, str]:
+    def __call__(self, runs: Iterable[str], offset: int = 0) -> tuple[str, dict[str, int]]:
+        """The runs' words joined by spaces, run after run, and where each run's are in it
+        (``start << 32 | end``, ``offset`` added)."""
         runs = list(runs)
-        if not runs:
-            return {}
         # Runs have no white space: "\n" between two runs comes back as a word of its own.
-        words = self._jieba.cut("\n".join(runs), False)
-        return dict(zip(runs, " ".join(words).split(" \n "), strict=True))
+        cuts = " ".join(self._jieba.cut("\n".join(runs), False)) if runs else ""
+        where: dict[str, int] = {}
+        start = offset
+        for run, part in zip(runs, cuts.split(" \n ") if runs else (), strict=True):
+            end = start + len(part)
+            where[run] = start << 32 | end
+            start = end + 3
+        return cuts, where
 
 
 def han_runs(texts: Iterable[str]) -> set[str]:
@@ -372,7 +390,7 @@ def han_runs(texts: Iterable[str]) -> set[str]:
     return {run for text in texts for run in _HAN_BLOCK.findall(text)}
 
 
-def _jieba_rs_class() -> type:
+def _jieba_rs_class() -> Any:
     """rjieba's ``Jieba`` (jieba-rs), without running the ``rjieba`` package's ``__init__``:
     that builds an instance with jieba's whole dictionary (0.4 s, 34 MB resident for good)."""
     name = "rjieba.rjieba"
@@ -388,12 +406,14 @@ def _jieba_rs_class() -> type:
             if (p := folder / f"rjieba{suffix}").exists()
         )
         loader = importlib.machinery.ExtensionFileLoader(name, str(path))
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+        spec = importlib.machinery.ModuleSpec(name, loader, origin=str(path))
+        module = importlib.util.module_from_spec(spec)
         loader.exec_module(module)
         sys.modules[name] = module
-    return module.Jieba  # type: ignore[no-any-return]
+    return module.Jieba
 
 
+_LOW = (1 << 32) - 1
 _HAN_BLOCK = re.compile(r"([\u4e00-\u9fd5a-zA-Z0-9+#&\._%\-]+)")  # jieba's re_han_default
 _SKIP = re.compile(r"(\r\n|\s)")
 
