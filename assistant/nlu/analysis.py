@@ -186,12 +186,11 @@ class Analyzer:
         return canonical
 
     def canon_phrase(self, kb_text: str) -> str:
-        """``canon`` without segmenting when no colloquial variant can occur in the text."""
+        """``canon`` without the words and terms (just the text: lexicon phrases)."""
         hit = self._canon.get(kb_text) if self._canon is not None else None
         if hit is not None:
             return hit  # type: ignore[return-value]
-        normal = self.normal(kb_text)
-        return normal if not self.segmenter.may_rewrite(normal) else self.canon(kb_text)
+        return self.segmenter.rewrite(self.normal(kb_text))
 
     def segmented(self, text: str) -> KbText:
         """Words and terms of a text already normalised (canonical, or as written)."""
@@ -207,10 +206,11 @@ class Analyzer:
     @contextmanager
     def caching(self, normalised: Mapping[str, str] | None = None) -> Iterator[None]:
         """Remember KB texts (and the segmenter its cuts) while an index is built; nothing of it
-        stays after. ``normalised``: texts already normalised (text → ``normal(text)``)."""
+        stays after. ``normalised``: texts already normalised (text → ``normal(text)``), the
+        KB's texts to be segmented among them: the segmenter cuts them now, in one batch."""
         self._normal, self._canon, self._segmented = (_Recent(self.RECENT) for _ in range(3))
         self._known = normalised if normalised is not None else {}
-        self.segmenter.remember()
+        self.segmenter.remember(set(self._known.values()))
         try:
             yield
         finally:

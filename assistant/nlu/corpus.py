@@ -37,6 +37,34 @@ def entries_from_snapshot(
         yield _theme_entry(t, canon, prose, by_name, learned.get(("theme", t.id), []))
 
 
+def canonical_texts(
+    snapshot: KbSnapshot, attached: Iterable[AttachedQuestion] = ()
+) -> Iterator[str]:
+    """The texts ``entries_from_snapshot`` passes to ``canon`` (some more than once), read
+    ahead so that an index build can segment them in one batch. A text left out here is
+    only segmented later, the slower way."""
+    for q in attached:
+        yield q.text
+    for g in snapshot.guides:
+        x = g.guide
+        yield x.name
+        yield from x.aliases
+        yield from x.examples
+        for s in x.situations:
+            yield s.name
+            yield from s.cues
+        yield from x.life_events
+        yield from (m.name for m in x.materials)
+        yield from (f.q for f in x.faq)
+    by_name = {g.guide.name: g for g in snapshot.guides}
+    for t in snapshot.themes:
+        y = t.theme
+        yield from (y.name, *y.aliases, *y.examples, y.life_event, *y.items)
+        for name in y.items:
+            if (item := by_name.get(name)) is not None:
+                yield from item.guide.aliases
+
+
 def _all(canon: Callable[[str], str], texts: Iterable[str | None]) -> list[str]:
     return [c for t in texts if t and (c := canon(t))]
 

@@ -17,7 +17,7 @@ from opencc import OpenCC
 
 from assistant.kb.snapshot import KbSnapshot
 from assistant.nlu.analysis import Analyzer
-from assistant.nlu.corpus import AttachedQuestion, entries_from_snapshot
+from assistant.nlu.corpus import AttachedQuestion, canonical_texts, entries_from_snapshot
 from assistant.nlu.index import Index
 from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.pinyin import Readings
@@ -86,11 +86,15 @@ def build_engine(
     snapshot: KbSnapshot, resources: Resources, attached: Iterable[AttachedQuestion] = ()
 ) -> Engine:
     # The lexicon's texts (names, aliases, materials, cues) recur all over the index's texts:
-    # what it normalised is not normalised again while the index is built.
+    # what it normalised is not normalised again while the index is built. Every text to be
+    # made canonical is normalised ahead, for the segmenter to cut them all in one batch.
+    attached = tuple(attached)  # read twice
     normalised: dict[str, str] = {}
-    lexicon = build_lexicon(
-        snapshot, _memo(partial(normal_text, to_simplified=resources.to_simplified), normalised)
-    )
+    normal = _memo(partial(normal_text, to_simplified=resources.to_simplified), normalised)
+    lexicon = build_lexicon(snapshot, normal)
+    for text in canonical_texts(snapshot, attached):
+        if text:
+            normal(text)
     table = make_word_table(resources.base, lexicon.user_words())
     segmenter = Segmenter(table, lexicon)
     analyzer = Analyzer(resources.to_simplified, segmenter, None)

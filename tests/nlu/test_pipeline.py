@@ -14,9 +14,19 @@ import jieba
 import pytest
 
 from assistant.kb.snapshot import KbSnapshot
+from assistant.nlu import bench
 from assistant.nlu.decide import EMPTY_MESSAGE, NO_MATCH_MESSAGE
 from assistant.nlu.engine import Resources
+from assistant.nlu.lexicon import build_lexicon
 from assistant.nlu.runtime import Nlu, NluPipeline, to_public
+from assistant.nlu.segment import (
+    BatchCut,
+    FastCut,
+    WordTable,
+    han_runs,
+    make_word_table,
+)
+from tests.conftest import SHARED_DIR
 
 
 def ask(pipeline: NluPipeline, text: str) -> dict[str, Any]:
@@ -249,3 +259,82 @@ def test_fast_cut_agrees_with_jieba(pipeline: NluPipeline, kb_snapshot: KbSnapsh
         texts += [x.name, x.summary, *x.aliases, *x.examples, *x.acceptance_conditions]
     for text in texts:
         assert segmenter.cut(text) == list(tokenizer.cut(text, HMM=False)), text
+
+
+def kb_texts(snapshot: KbSnapshot) -> list[str]:
+    """Every text of the KB's guides (names, prose, materials, notes…), and the texts it makes."""
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for g in snapshot.guides:
+        walk(g.guide.model_dump())
+    return texts
+
+
+EDGE_TEXTS = [
+    "abc 123 身份证ABC12.5%的",  # ASCII and digit runs, joined as jieba joins them
+    "a1b2 c3",
+    "\r\n 你好\t世界",
+    "2024年3月5号办社保IC卡",
+    "鱻鱻办理䶮乂",  # characters the dictionary does not know, and one outside jieba's runs
+    "办",
+    "1",
+    "-+#&._%",
+]
+
+
+def cuts_agree(table: WordTable, texts: list[str]) -> None:
+    fast = FastCut(table)
+    runs = han_runs(texts)
+    cuts, where = BatchCut(table)(runs)
+    assert where.keys() == runs
+    for run in runs:
+        assert cuts[where[run] >> 32 : where[run] & 0xFFFFFFFF].split(" ") == fast._cut_block(run)
+
+
+def test_batch_cut_agrees_with_fast_cut(pipeline: NluPipeline, kb_snapshot: KbSnapshot) -> None:
+    table = pipeline.engine.analyzer.segmenter.table
+    texts = kb_texts(kb_snapshot) + EDGE_TEXTS
+    long_run = "".join(g.guide.name for g in kb_snapshot.guides) * 4  # 2,000 characters
+    assert han_runs([long_run]) == {long_run} and len(long_run) > 1_500
+    cuts_agree(table, [*texts, long_run])
+
+
+def test_batch_cut_agrees_with_fast_cut_on_a_scaled_kb(
+    kb_snapshot: KbSnapshot, nlu_resources: Resources
+) -> None:
+    names = bench.read_item_names(SHARED_DIR / "kb" / "scale_item_names.txt")
+    snapshot = bench.scaled_snapshot(kb_snapshot, names, 800)
+    lexicon = build_lexicon(snapshot, nlu_resources.normal)
+    table = make_word_table(nlu_resources.base, lexicon.user_words())
+    given = sum(f for f in table.freq.values() if f)
+    assert table.total > given  # KB words replace jieba's: the batch must make up the total
+    cuts_agree(table, kb_texts(snapshot) + EDGE_TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("total", "words"),
+    [(21, ["甲", "乙"]), (100, ["甲乙"]), (150, ["甲乙"])],
+    ids=["sum-of-words", "tie-goes-to-the-longer-word", "replaced-frequencies-counted"],
+)
+def test_batch_cut_weighs_words_against_the_tables_total(total: int, words: list[str]) -> None:
+    """甲乙 beats 甲 + 乙 when 1 / total ≥ (10 / total)²: the total decides, the very total jieba
+    keeps (frequencies a KB word replaced still count in it)."""
+    table = WordTable({"甲": 10, "乙": 10, "甲乙": 1}, total)
+    assert FastCut(table)("甲乙") == words
+    cuts = " ".join(words)
+    assert BatchCut(table)(["甲乙"]) == (cuts, {"甲乙": len(cuts)})
+
+
+def test_a_batch_of_nothing_cuts_nothing(pipeline: NluPipeline) -> None:
+    table = pipeline.engine.analyzer.segmenter.table
+    assert han_runs(["", "  ", "，。！"]) == set() and BatchCut(table)([]) == ("", {})
