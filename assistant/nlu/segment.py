@@ -400,11 +400,14 @@ def _jieba_rs_class() -> Any:
         if spec is None or not spec.submodule_search_locations:
             raise RuntimeError("rjieba is not installed")
         folder = Path(next(iter(spec.submodule_search_locations)))
-        path = next(
+        found = [
             p
             for suffix in importlib.machinery.EXTENSION_SUFFIXES
             if (p := folder / f"rjieba{suffix}").exists()
-        )
+        ]
+        if not found:
+            raise RuntimeError(f"rjieba's extension module is not in {folder}")
+        path = found[0]
         loader = importlib.machinery.ExtensionFileLoader(name, str(path))
         spec = importlib.machinery.ModuleSpec(name, loader, origin=str(path))
         module = importlib.util.module_from_spec(spec)
