@@ -112,7 +112,7 @@ run_tests() {
 bench_nlu() {
   install; export_kb
   local out=$ROOT/bench/rasa_nlu folds=${FOLDS:-3}
-  rm -rf "$out"; mkdir -p "$out"
+  mkdir -p "$out"; find "$out" -mindepth 1 ! -name README.md -delete  # the README is kept
   local started=$SECONDS
   (cd nlu_data && "$RASA_VENV/bin/python" launch.py test nlu --nlu data --config config.yml --cross-validation --folds "$folds" \
       --out "$out" --no-plot >"$out/log.txt" 2>&1)
