@@ -59,7 +59,7 @@ serve() {
   logs=$(dirname "$endpoints")
   mkdir -p "$logs"
   cd nlu_data
-  # launch.py: Rasa's command line with the action-response validation built once (see there).
+  # launch.py: Rasa's command line with zhidao_rasa/'s performance fixes installed (see there).
   local run=("$RASA_VENV/bin/python" launch.py run --model "$MODEL" --endpoints "$endpoints"
              --credentials credentials.yml --interface 127.0.0.1)
   if [[ $ports != *" "* ]]; then
